@@ -1,0 +1,8 @@
+/**
+ * exp-delta: Real-Time Chunking of action-chunking flow policies under
+ * long-tailed inference latency, with WebGPU kernels and CPU references.
+ *
+ * @module
+ */
+export * from "./src/gpu/mod.ts";
+export * from "./src/rng/mod.ts";

@@ -1,0 +1,72 @@
+/**
+ * Test helpers for GPU tests: one shared `ignore` decision (no adapter means
+ * the test is reported as ignored, never as passed) and a fresh device per
+ * test that is destroyed afterwards.
+ *
+ * @module
+ */
+
+const adapter: GPUAdapter | null = await (async () => {
+  try {
+    const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+    return gpu ? await gpu.requestAdapter() : null;
+  } catch {
+    return null;
+  }
+})();
+
+/** True when no WebGPU adapter exists: GPU tests are then ignored. */
+export const NO_ADAPTER: boolean = adapter === null;
+
+if (NO_ADAPTER) {
+  console.error(
+    "exp-delta tests: no WebGPU adapter, GPU parity tests are IGNORED (not passed)",
+  );
+}
+
+/**
+ * Registers a Deno test that receives a fresh `GPUDevice` and destroys it
+ * afterwards; ignored when no adapter exists.
+ *
+ * @param name Test name.
+ * @param fn The test body.
+ *
+ * @example
+ * ```ts ignore
+ * gpuTest("kernel matches CPU", async (device) => { ... });
+ * ```
+ */
+export function gpuTest(
+  name: string,
+  fn: (device: GPUDevice) => Promise<void>,
+): void {
+  Deno.test({
+    name,
+    ignore: NO_ADAPTER,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      const device = await adapter!.requestDevice({
+        requiredLimits: {
+          maxStorageBufferBindingSize:
+            adapter!.limits.maxStorageBufferBindingSize,
+          maxBufferSize: adapter!.limits.maxBufferSize,
+          maxStorageBuffersPerShaderStage:
+            adapter!.limits.maxStorageBuffersPerShaderStage,
+          maxComputeWorkgroupStorageSize:
+            adapter!.limits.maxComputeWorkgroupStorageSize,
+          maxComputeInvocationsPerWorkgroup:
+            adapter!.limits.maxComputeInvocationsPerWorkgroup,
+        },
+      });
+      device.pushErrorScope("validation");
+      try {
+        await fn(device);
+        const err = await device.popErrorScope();
+        if (err) throw new Error(`WebGPU validation error: ${err.message}`);
+      } finally {
+        device.destroy();
+      }
+    },
+  });
+}
