@@ -1,0 +1,148 @@
+/**
+ * Loading profiles from files: {@linkcode loadTraceCsv} reads a latency
+ * trace column from a CSV file and {@linkcode loadProfiles} reads a JSON map
+ * `name → profile config`, inlining `trace_csv` references and validating
+ * every profile.
+ *
+ * @module
+ */
+
+// d3-dsv (npm:d3-dsv@3.0.2 via the import map) ships no types.
+import { csvParse as csvParseUntyped } from "d3-dsv";
+import { resolveProfile } from "./resolve.ts";
+import type { ProfileConfig } from "./types.ts";
+
+type CsvRows = Record<string, string | undefined>[] & { columns: string[] };
+const csvParse = csvParseUntyped as (text: string) => CsvRows;
+
+/** Options of {@linkcode loadTraceCsv}. */
+export interface TraceOptions {
+  /** Column with the latencies in ms. @default "latency_ms" */
+  column?: string;
+}
+
+function dirOf(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return i < 0 ? "." : path.slice(0, i);
+}
+
+function isAbsolute(path: string): boolean {
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path);
+}
+
+/**
+ * Reads one numeric column of a CSV file (header row, comma-separated).
+ *
+ * @param path The CSV file.
+ * @param options Which column.
+ * @returns The values, in file order.
+ * @throws {TypeError} If the column is missing (the message lists the columns).
+ * @throws {SyntaxError} If a cell is not a finite number (names file, row, column).
+ *
+ * @example
+ * ```ts ignore
+ * const ms = await loadTraceCsv("traces/pi0_latency.csv", { column: "latency_ms" });
+ * ```
+ */
+export async function loadTraceCsv(
+  path: string,
+  options: TraceOptions = {},
+): Promise<number[]> {
+  const column = options.column ?? "latency_ms";
+  const rows = csvParse(await Deno.readTextFile(path));
+  if (!rows.columns.includes(column)) {
+    throw new TypeError(
+      `Cannot load trace ${path} as column must be one of ${
+        rows.columns.join(", ")
+      }: current value is ${JSON.stringify(column)}`,
+    );
+  }
+  return rows.map((row, i) => {
+    const cell = (row[column] ?? "").trim();
+    const value = cell === "" ? NaN : Number(cell);
+    if (!Number.isFinite(value)) {
+      throw new SyntaxError(
+        `Cannot load trace ${path} as row ${
+          i + 2
+        } column ${column} must be a finite number: current value is ${
+          JSON.stringify(cell)
+        }`,
+      );
+    }
+    return value;
+  });
+}
+
+/**
+ * Reads a JSON file mapping profile names to configs, replaces each
+ * `empirical` profile's `trace_csv` (relative to the JSON file) by the
+ * `samples_ms` it holds, and validates every profile with `resolveProfile`.
+ *
+ * @param path The JSON file.
+ * @returns Validated configs by name (JSON-serialisable, traces inlined).
+ * @throws {SyntaxError} If the file is not JSON (names the file).
+ * @throws {TypeError | RangeError} If a profile is invalid; the message names
+ *   the file, the profile and the field.
+ *
+ * @example
+ * ```ts ignore
+ * const profiles = await loadProfiles("exp/profiles.json");
+ * const p = resolveProfile(profiles.long_tail);
+ * ```
+ */
+export async function loadProfiles(
+  path: string,
+): Promise<Record<string, ProfileConfig>> {
+  const text = await Deno.readTextFile(path);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new SyntaxError(
+      `Cannot load profiles from ${path} as it is not valid JSON: ${
+        (err as Error).message
+      }`,
+    );
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new TypeError(
+      `Cannot load profiles from ${path} as it must hold an object mapping names to profile configs: current value is ${
+        Array.isArray(data) ? "an array" : JSON.stringify(data)
+      }`,
+    );
+  }
+  const out: Record<string, ProfileConfig> = {};
+  for (const [name, raw] of Object.entries(data as Record<string, unknown>)) {
+    try {
+      const config = structuredClone(raw) as Record<string, unknown>;
+      if (
+        typeof config === "object" && config !== null &&
+        config.kind === "empirical" && typeof config.trace_csv === "string"
+      ) {
+        const csv = isAbsolute(config.trace_csv)
+          ? config.trace_csv
+          : `${dirOf(path)}/${config.trace_csv}`;
+        config.samples_ms = await loadTraceCsv(csv, {
+          column: typeof config.column === "string" ? config.column : undefined,
+        });
+      }
+      out[name] = resolveProfile(config as unknown as ProfileConfig).config;
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) {
+        throw new TypeError(
+          `Cannot load profile "${name}" from ${path} as trace_csv must name an existing file: ${err.message}`,
+        );
+      }
+      const e = err as Error;
+      const Kind = e instanceof RangeError
+        ? RangeError
+        : e instanceof SyntaxError
+        ? SyntaxError
+        : TypeError;
+      throw new Kind(
+        `Cannot load profile "${name}" from ${path}: ${e.message}`,
+      );
+    }
+  }
+  return out;
+}
