@@ -7,3 +7,4 @@
 export * from "./src/gpu/mod.ts";
 export * from "./src/rng/mod.ts";
 export * from "./src/latency/mod.ts";
+export * from "./src/envs/mod.ts";

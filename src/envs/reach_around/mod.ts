@@ -1,0 +1,12 @@
+/**
+ * The `reach_around` task: a point mass parks on a goal behind an obstacle,
+ * going round it left or right (see `reach_around_cpu.ts` for observation,
+ * action, reward, solved, termination and max_timesteps).
+ *
+ * @module
+ */
+
+export * from "./reach_around_cpu.ts";
+export * from "./reach_around_wgsl.ts";
+export * from "./reach_around_render.ts";
+export * from "./reach_around_task.ts";
