@@ -8,3 +8,6 @@ export * from "./src/gpu/mod.ts";
 export * from "./src/rng/mod.ts";
 export * from "./src/latency/mod.ts";
 export * from "./src/envs/mod.ts";
+export * from "./src/policy/mod.ts";
+export * from "./src/rtc/mod.ts";
+export * from "./src/data/mod.ts";

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { writeDataset } from "../src/data/dataset.ts";
+import { loadCheckpoint } from "../src/policy/checkpoint.ts";
+import { main } from "./train.ts";
+
+Deno.test("scripts/train.ts trains a toy dataset and writes checkpoints and loss.csv", async () => {
+  const dir = await Deno.makeTempDir();
+  const n = 16;
+  await writeDataset(`${dir}/toy.safetensors`, {
+    task: "toy",
+    obsDim: 3,
+    actionDim: 2,
+    obs: Float32Array.from({ length: n * 3 }, (_, i) => Math.sin(i)),
+    actions: Float32Array.from({ length: n * 2 }, (_, i) => Math.cos(i)),
+    done: Uint8Array.from({ length: n }, (_, i) => (i % 8 === 7 ? 1 : 0)),
+    solved: new Uint8Array(n),
+  });
+  await main([
+    "--task=toy",
+    `--data=${dir}/toy.safetensors`,
+    `--out=${dir}/out`,
+    `--policy=${dir}/sd2.safetensors`,
+    "--model=small",
+    "--epochs=1",
+    "--batch=8",
+    "--simulated-delay=2",
+    "--backend=cpu",
+  ]);
+  const ck = await loadCheckpoint(`${dir}/sd2.safetensors`);
+  assert.equal(ck.task, "toy");
+  assert.equal(ck.config.simulatedDelay, 2);
+  assert.equal(ck.config.channelDim, 64);
+  const csv = await Deno.readTextFile(`${dir}/out/loss.csv`);
+  assert.equal(csv.trim().split(/\r?\n/).length, 3); // header + 2 steps
+  const config = JSON.parse(await Deno.readTextFile(`${dir}/out/config.json`));
+  assert.equal(config.config.task, "toy");
+  await assert.rejects(
+    () => main(["--task=toy", "--epochs=x", `--data=${dir}/toy.safetensors`]),
+    /--epochs/,
+  );
+  await Deno.remove(dir, { recursive: true });
+});

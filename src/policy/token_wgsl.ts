@@ -1,0 +1,268 @@
+/**
+ * Token-mixing kernels (one invocation per sample and channel): the token
+ * MLP with its gated residual, and its VJP.
+ *
+ * @module
+ */
+
+import type { NetShape } from "./forward_cpu.ts";
+import {
+  bind,
+  bind4,
+  P_BIND,
+  prelude,
+  RU_HEAD,
+  SUM,
+  U,
+  VEC4_FNS,
+  XYZW,
+} from "./_wgsl_util.ts";
+
+function tokMixScalar(s: NetShape): string {
+  // one invocation per (sample b, channel c): xmid = x + gate1 · Wtoutᵀ gelu(Wtinᵀ z)
+  const { H } = s;
+  return /* wgsl */ `${prelude(s)}
+${RU_HEAD}
+${P_BIND}
+${bind(2, "x")}
+${bind(3, "z")}
+${bind(4, "ada")}
+${bind(5, "xmid", true)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * 65535u * 64u;
+  if (i >= u.batch * C) { return; }
+  let b = i / C;
+  let c = i % C;
+  let base = b * H * C + c;
+  ${U(H, (h) => `let z${h} = z[base + ${h}u * C];\n  var q${h} = 0.0;`)}
+  for (var j = 0u; j < HT; j = j + 1u) {
+    let p = ${U(H, (h) => `z${h} * params[u.w0 + ${h}u * HT + j]`, " + ")};
+    let g = gelu(p);
+    let wo = u.w1 + j * H;
+    ${U(H, (h) => `q${h} = q${h} + g * params[wo + ${h}u];`, "\n    ")}
+  }
+  ${
+    U(H, (h) =>
+      `xmid[base + ${h}u * C] = x[base + ${h}u * C] + ada[(b * H + ${h}u) * 3u * C + 2u * C + c] * q${h};`)
+  }
+}
+`;
+}
+
+export function tokMix(s: NetShape): string {
+  return s.H % 4 === 0 && s.Ht % 4 === 0 ? tokMixVec(s) : tokMixScalar(s);
+}
+
+export function tokBwd(s: NetShape): string {
+  return s.H % 4 === 0 && s.Ht % 4 === 0 ? tokBwdVec(s) : tokBwdScalar(s);
+}
+
+function tokMixVec(s: NetShape): string {
+  // as tokMixScalar, 4 hidden units per step with vec4 weight loads (H, Ht multiples of 4)
+  const { H } = s;
+  const G = H / 4;
+  return /* wgsl */ `${prelude(s)}
+${VEC4_FNS}
+${RU_HEAD}
+@group(0) @binding(1) var<storage, read> params4: array<vec4<f32>>;
+${bind(2, "x")}
+${bind(3, "z")}
+${bind(4, "ada")}
+${bind(5, "xmid", true)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * 65535u * 64u;
+  if (i >= u.batch * C) { return; }
+  let b = i / C;
+  let c = i % C;
+  let base = b * H * C + c;
+  ${U(H, (h) => `let z${h} = z[base + ${h}u * C];`)}
+  ${U(G, (g) => `var q${g} = vec4<f32>(0.0);`)}
+  let wi = u.w0 / 4u;
+  let wo = u.w1 / 4u;
+  for (var j4 = 0u; j4 < HT / 4u; j4 = j4 + 1u) {
+    let p = ${SUM(H, (h) => `z${h} * params4[wi + ${h}u * (HT / 4u) + j4]`)};
+    let g = gelu4(p);
+    ${
+    U(4, (t) =>
+      U(
+        G,
+        (g) =>
+          `let r${t}_${g} = params4[wo + (j4 * 4u + ${t}u) * ${G}u + ${g}u];`,
+        " ",
+      ), "\n    ")
+  }
+    ${
+    U(G, (g) =>
+      `q${g} = q${g} + ${
+        SUM(4, (t) => `g.${XYZW[t]} * r${t}_${g}`)
+      };`, "\n    ")
+  }
+  }
+  ${
+    U(H, (h) =>
+      `xmid[base + ${h}u * C] = x[base + ${h}u * C] + ada[(b * H + ${h}u) * 3u * C + 2u * C + c] * q${
+        h >> 2
+      }.${XYZW[h & 3]};`)
+  }
+}
+`;
+}
+
+function tokBwdVec(s: NetShape): string {
+  // as tokBwdScalar with vec4 weight loads and vec4 scratch stores (H, Ht multiples of 4)
+  const { H } = s;
+  const G = H / 4;
+  return /* wgsl */ `${prelude(s)}
+${VEC4_FNS}
+${RU_HEAD}
+@group(0) @binding(1) var<storage, read> params4: array<vec4<f32>>;
+${bind(2, "z")}
+${bind(3, "ada")}
+${bind(4, "gx")}
+${bind(5, "gz", true)}
+${bind(6, "gada", true)}
+${bind4(7, "tok4", true)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * 65535u * 64u;
+  if (i >= u.batch * C) { return; }
+  let b = i / C;
+  let c = i % C;
+  let base = b * H * C + c;
+  let full = (u.flags & 1u) != 0u;
+  ${
+    U(H, (h) =>
+      `let z${h} = z[base + ${h}u * C];
+  let gm${h} = gx[base + ${h}u * C];
+  let gq${h} = gm${h} * ada[(b * H + ${h}u) * 3u * C + 2u * C + c];
+  var gz${h} = 0.0;`)
+  }
+  ${U(G, (g) => `var q${g} = vec4<f32>(0.0);`)}
+  let wi = u.w0 / 4u;
+  let wo = u.w1 / 4u;
+  let tb = b * C + c;
+  let bch4 = u.batch * C * H / 4u;
+  let bct4 = u.batch * C * HT / 4u;
+  for (var j4 = 0u; j4 < HT / 4u; j4 = j4 + 1u) {
+    ${
+    U(H, (h) => `let w${h} = params4[wi + ${h}u * (HT / 4u) + j4];`, "\n    ")
+  }
+    let p = ${SUM(H, (h) => `z${h} * w${h}`)};
+    ${
+    U(4, (t) =>
+      U(
+        G,
+        (g) =>
+          `let r${t}_${g} = params4[wo + (j4 * 4u + ${t}u) * ${G}u + ${g}u];`,
+        " ",
+      ), "\n    ")
+  }
+    let gg = vec4<f32>(${
+    U(4, (t) => SUM(H, (h) => `gq${h} * r${t}_${h >> 2}.${XYZW[h & 3]}`), ", ")
+  });
+    let g = gelu4(p);
+    let gp = gg * gelu_grad4(p);
+    ${
+    U(G, (g) =>
+      `q${g} = q${g} + ${
+        SUM(4, (t) => `g.${XYZW[t]} * r${t}_${g}`)
+      };`, "\n    ")
+  }
+    ${
+    U(H, (h) =>
+      `gz${h} = gz${h} + ${
+        SUM(4, (t) => `gp.${XYZW[t]} * w${h}.${XYZW[t]}`)
+      };`, "\n    ")
+  }
+    if (full) {
+      tok4[2u * bch4 + tb * (HT / 4u) + j4] = g;
+      tok4[2u * bch4 + bct4 + tb * (HT / 4u) + j4] = gp;
+    }
+  }
+  ${U(H, (h) => `gz[base + ${h}u * C] = gz${h};`)}
+  if (full) {
+    ${
+    U(G, (g) =>
+      `tok4[tb * ${G}u + ${g}u] = vec4<f32>(${
+        U(4, (t) =>
+          `z${4 * g + t}`, ", ")
+      });
+    tok4[bch4 + tb * ${G}u + ${g}u] = vec4<f32>(${
+        U(4, (t) =>
+          `gq${4 * g + t}`, ", ")
+      });`, "\n    ")
+  }
+    ${
+    U(H, (h) =>
+      `gada[(b * H + ${h}u) * 3u * C + 2u * C + c] = gm${h} * q${h >> 2}.${
+        XYZW[h & 3]
+      };`, "\n    ")
+  }
+  }
+}
+`;
+}
+
+function tokBwdScalar(s: NetShape): string {
+  // one invocation per (b, c): from gmid (gx) through xmid = x + gate1·q:
+  // gz (grad of the modulated LN1 output) into gz; flags & 1: gate1 grad into
+  // gada and token-MLP operands into tok: z [B,C,H], gq [B,C,H], g [B,C,Ht], gp [B,C,Ht]
+  const { H } = s;
+  return /* wgsl */ `${prelude(s)}
+${RU_HEAD}
+${P_BIND}
+${bind(2, "z")}
+${bind(3, "ada")}
+${bind(4, "gx")}
+${bind(5, "gz", true)}
+${bind(6, "gada", true)}
+${bind(7, "tok", true)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * 65535u * 64u;
+  if (i >= u.batch * C) { return; }
+  let b = i / C;
+  let c = i % C;
+  let base = b * H * C + c;
+  let full = (u.flags & 1u) != 0u;
+  ${
+    U(H, (h) =>
+      `let z${h} = z[base + ${h}u * C];
+  let gm${h} = gx[base + ${h}u * C];
+  let gq${h} = gm${h} * ada[(b * H + ${h}u) * 3u * C + 2u * C + c];
+  var q${h} = 0.0;
+  var gz${h} = 0.0;`)
+  }
+  let tb = b * C + c;
+  let bch = u.batch * C * H;
+  let bct = u.batch * C * HT;
+  for (var j = 0u; j < HT; j = j + 1u) {
+    let wo = u.w1 + j * H;
+    let p = ${U(H, (h) => `z${h} * params[u.w0 + ${h}u * HT + j]`, " + ")};
+    let gg = ${U(H, (h) => `gq${h} * params[wo + ${h}u]`, " + ")};
+    let g = gelu(p);
+    let gp = gg * gelu_grad(p);
+    ${
+    U(H, (h) =>
+      `q${h} = q${h} + g * params[wo + ${h}u];
+    gz${h} = gz${h} + gp * params[u.w0 + ${h}u * HT + j];`, "\n    ")
+  }
+    if (full) {
+      tok[2u * bch + tb * HT + j] = g;
+      tok[2u * bch + bct + tb * HT + j] = gp;
+    }
+  }
+  ${U(H, (h) => `gz[base + ${h}u * C] = gz${h};`)}
+  if (full) {
+    ${
+    U(H, (h) =>
+      `tok[tb * H + ${h}u] = z${h};
+    tok[bch + tb * H + ${h}u] = gq${h};
+    gada[(b * H + ${h}u) * 3u * C + 2u * C + c] = gm${h} * q${h};`, "\n    ")
+  }
+  }
+}
+`;
+}
