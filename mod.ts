@@ -11,3 +11,6 @@ export * from "./src/envs/mod.ts";
 export * from "./src/policy/mod.ts";
 export * from "./src/rtc/mod.ts";
 export * from "./src/data/mod.ts";
+export * from "./src/io/mod.ts";
+export * from "./src/eval/mod.ts";
+export * from "./src/plot/mod.ts";

@@ -1,0 +1,15 @@
+/**
+ * Step D: the tail-latency matrix (profile × method × seed), as the seed's
+ * `exp/run_stepD_tail_v1.py`. Defaults: long_tail + tail_controlled × naive +
+ * realtime × seeds 0-4, 256 rollouts, s = 1, scan evaluator, task
+ * reach_around, checkpoint `exp_runs/checkpoints/<task>/plain.safetensors`.
+ * Run with `--help` for the options; the logic is `stepDMain` in
+ * `src/eval/stepd.ts`.
+ *
+ * @module
+ */
+import { stepDMain } from "../src/eval/stepd.ts";
+
+if (import.meta.main) {
+  Deno.exit(await stepDMain(Deno.args));
+}

@@ -1,0 +1,26 @@
+/**
+ * Evaluation: the seed-compatible `scan` evaluator and the asynchronous
+ * (RTC Algorithm 1) evaluator, per-run metrics, result rows and summaries in
+ * the seed's formats, and the Step D matrix runner.
+ *
+ * @module
+ */
+export * from "./types.ts";
+export * from "./stats.ts";
+export * from "./stepper.ts";
+export * from "./rollout_log.ts";
+export * from "./metrics.ts";
+export * from "./common.ts";
+export * from "./scan.ts";
+export * from "./async.ts";
+export * from "./results.ts";
+export * from "./summary.ts";
+export * from "./matrix.ts";
+export * from "./merge.ts";
+export * from "./cli_args.ts";
+export * from "./demonstrations.ts";
+export * from "./policy_loader.ts";
+export * from "./stepa.ts";
+export * from "./stepd.ts";
+export * from "./summarize.ts";
+export * from "./sweep.ts";

@@ -1,0 +1,425 @@
+/**
+ * The Step D command (`exp/run_stepD_tail_v1.ts`, and the tail_v2 preset):
+ * argument parsing, validation, loading the checkpoint, and the matrix run.
+ * Bad input gives one `error:` line on stderr and exit code 2 before
+ * anything is written; a failure during the runs gives exit code 1.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { getBackend, parseBackendName } from "../gpu/backend.ts";
+import { createVecEnv } from "../envs/batch.ts";
+import { DEFAULT_TASK, getTask } from "../envs/registry.ts";
+import { exists } from "../io/atomic.ts";
+import {
+  loadProfiles,
+  type ProfileConfig,
+  resolveForecaster,
+  resolveProfile,
+  SEED_PROFILES,
+} from "../latency/mod.ts";
+import type { PolicyNet } from "../policy/net.ts";
+import {
+  METHOD_NAMES,
+  type MethodName,
+  resolveMethodConfig,
+} from "../rtc/method_config.ts";
+import {
+  errorLine,
+  type ForecasterSpec,
+  parseChoice,
+  parseForecaster,
+  parseIntFlag,
+  parseList,
+  parseSeeds,
+} from "./cli_args.ts";
+import {
+  type MatrixMethod,
+  type MatrixPlan,
+  parseShard,
+  planRuns,
+  runMatrix,
+} from "./matrix.ts";
+import { mergeRuns } from "./merge.ts";
+import { loadPolicy } from "./policy_loader.ts";
+import { vecEnvStepper } from "./stepper.ts";
+import type { ChunkSampler } from "./types.ts";
+
+/**
+ * Defaults of the Step D command (the seed's matrix).
+ *
+ * @example
+ * ```ts
+ * import type { StepDDefaults } from "./stepd.ts";
+ * import { STEPD_DEFAULTS } from "./stepd.ts";
+ * const v2: StepDDefaults = { ...STEPD_DEFAULTS, evaluator: "async", out: "exp_runs/tail_v2" };
+ * ```
+ */
+export interface StepDDefaults {
+  /** Task name. */
+  task: string;
+  /** Profile names (presets) or a JSON file of profiles. */
+  profiles: string;
+  /** Method names. */
+  methods: string;
+  /** Seeds (`0-4`). */
+  seeds: string;
+  /** Rollouts per run. */
+  rollouts: number;
+  /** Execute horizon (scan) or s_min (async). */
+  executeHorizon: number;
+  /** Evaluator. */
+  evaluator: "scan" | "async";
+  /** Output root. */
+  out: string;
+  /** Async forecaster. */
+  forecaster: string;
+}
+
+/**
+ * The seed's matrix: long_tail + tail_controlled × naive + realtime × seeds 0-4, 256 rollouts, s = 1, scan.
+ *
+ * @example
+ * ```ts
+ * import { STEPD_DEFAULTS } from "./stepd.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(STEPD_DEFAULTS.rollouts, 256);
+ * assert.equal(STEPD_DEFAULTS.profiles, "long_tail,tail_controlled");
+ * ```
+ */
+export const STEPD_DEFAULTS: Readonly<StepDDefaults> = Object.freeze({
+  task: DEFAULT_TASK,
+  profiles: "long_tail,tail_controlled",
+  methods: "naive,realtime",
+  seeds: "0-4",
+  rollouts: 256,
+  executeHorizon: 1,
+  evaluator: "scan",
+  out: "exp_runs/tail_v1",
+  forecaster: "buffer_max:10",
+});
+
+/**
+ * Methods the evaluators can run (all of `src/rtc`; temporal ensembling averages chunks at execution time).
+ *
+ * @example
+ * ```ts
+ * import { STEPD_METHODS } from "./stepd.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(STEPD_METHODS.includes("realtime"));
+ * ```
+ */
+export const STEPD_METHODS: readonly MethodName[] = METHOD_NAMES;
+
+/**
+ * The matrix entry of a method: its sampler, the naive initial sampler, its
+ * config, and execution-time temporal ensembling for `temporal_ensembling`.
+ *
+ * @param method The method name.
+ * @param samplerFor Sampler factory.
+ * @returns The matrix method.
+ *
+ * @example
+ * ```ts
+ * import { matrixMethod } from "./stepd.ts";
+ * import assert from "node:assert/strict";
+ * const zeros = () => (req: { batch: number }) => Promise.resolve({ chunk: new Float32Array(req.batch * 8) });
+ * assert.equal(matrixMethod("temporal_ensembling", zeros).temporalEnsemble?.decay, 0.01);
+ * assert.equal(matrixMethod("realtime", zeros).temporalEnsemble, undefined);
+ * ```
+ */
+export function matrixMethod(
+  method: MethodName,
+  samplerFor: (m: MethodName) => ChunkSampler,
+): MatrixMethod {
+  const config = resolveMethodConfig({ method });
+  return {
+    name: method,
+    sampler: samplerFor(method),
+    initialSampler: samplerFor("naive"),
+    config: { ...config, bidWeakPolicy: null },
+    temporalEnsemble: method === "temporal_ensembling"
+      ? { decay: config.temporalDecay }
+      : undefined,
+  };
+}
+
+function usage(name: string, d: StepDDefaults): string {
+  return `Usage: deno run -A ${name} [options]
+
+Runs the matrix profile x method x seed and writes
+  <out>/<profile>/<method>/seed_<n>/{results.csv,config.json} and <out>/results_all.csv.
+Finished runs (results.csv present) are skipped unless --force.
+
+Options:
+  --task <name>            task (default ${d.task})
+  --profiles <list|file>   preset names (${
+    Object.keys(SEED_PROFILES).join(", ")
+  })
+                           or a JSON file {name: profile config} (default ${d.profiles})
+  --methods <list>         ${STEPD_METHODS.join(", ")} (default ${d.methods})
+  --evaluator scan|async   seed-compatible scan or asynchronous Algorithm 1 (default ${d.evaluator})
+  --seeds <spec>           e.g. 0-4 or 0,2,5 (default ${d.seeds})
+  --rollouts <n>           environments per run (default ${d.rollouts})
+  --execute-horizon <s>    scan: s; async: s_min (default ${d.executeHorizon})
+  --delay-mode shared|per_env   scan: one delay per iteration or per environment (default shared)
+  --forecaster <spec>      async: oracle, buffer_max:<b>, quantile:<q>:<window> (default ${d.forecaster})
+  --starve hold|zero       async: action while starved (default hold)
+  --checkpoint <path>      policy (default exp_runs/checkpoints/<task>/plain.safetensors)
+  --backend cpu|webgpu     policy backend (default: WebGPU if an adapter exists)
+  --env-backend cpu|webgpu environment stepping (default cpu)
+  --out <dir>              output root (default ${d.out})
+  --shard i/n              run every n-th run starting at i
+  --force                  recompute finished runs
+  --merge                  only rebuild <out>/results_all.csv from the run folders
+  -h, --help               show this help`;
+}
+
+/**
+ * Options for {@linkcode stepDMain}.
+ *
+ * @example
+ * ```ts
+ * import type { StepDMainOptions } from "./stepd.ts";
+ * const options: StepDMainOptions = { name: "run_tail_v2.ts", stderr: () => {} };
+ * ```
+ */
+export interface StepDMainOptions {
+  /** Script name for messages. @default "run_stepD_tail_v1.ts" */
+  name?: string;
+  /** Defaults (the tail_v2 preset overrides some). @default STEPD_DEFAULTS */
+  defaults?: StepDDefaults;
+  /** Where help and the final line go. @default console.log */
+  stdout?: (line: string) => void;
+  /** Where progress and errors go. @default console.error */
+  stderr?: (line: string) => void;
+  /** Sampler override for tests: called per method instead of loading a checkpoint. */
+  samplerFor?: (method: MethodName) => ChunkSampler;
+  /** Chunk length H when `samplerFor` is given. @default 4 */
+  horizon?: number;
+}
+
+async function readProfiles(
+  spec: string,
+): Promise<Record<string, ProfileConfig>> {
+  if (spec.endsWith(".json")) {
+    if (!(await exists(spec))) {
+      throw new RangeError(
+        `Cannot read --profiles as the file does not exist: current value is "${spec}"`,
+      );
+    }
+    return await loadProfiles(spec);
+  }
+  const out: Record<string, ProfileConfig> = {};
+  const presets = SEED_PROFILES as Record<string, ProfileConfig>;
+  for (const name of parseList(spec, "--profiles")) {
+    if (!Object.hasOwn(presets, name)) {
+      throw new RangeError(
+        `Cannot use --profiles as each name must be one of ${
+          Object.keys(presets).join(", ")
+        } or the list must be a .json file: current value is "${name}"`,
+      );
+    }
+    out[name] = structuredClone(presets[name]!) as ProfileConfig;
+  }
+  return out;
+}
+
+/**
+ * Runs the Step D command.
+ *
+ * @param argv Command-line arguments.
+ * @param options Script name, defaults, output sinks, test overrides.
+ * @returns The exit code: 0 done, 1 a run failed, 2 bad input (nothing written).
+ *
+ * @example
+ * ```ts ignore
+ * Deno.exit(await stepDMain(Deno.args));
+ * ```
+ */
+export async function stepDMain(
+  argv: string[],
+  options: StepDMainOptions = {},
+): Promise<number> {
+  const name = options.name ?? "run_stepD_tail_v1.ts";
+  const d = options.defaults ?? STEPD_DEFAULTS;
+  const out = options.stdout ?? ((l: string) => console.log(l));
+  const err = options.stderr ?? ((l: string) => console.error(l));
+  let plan: MatrixPlan;
+  let shard: { index: number; count: number } | undefined;
+  let force = false;
+  let net: PolicyNet | undefined;
+  try {
+    // PARSE AND VALIDATE (NOTHING WRITTEN YET)
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        task: { type: "string", default: d.task },
+        profiles: { type: "string", default: d.profiles },
+        methods: { type: "string", default: d.methods },
+        evaluator: { type: "string", default: d.evaluator },
+        seeds: { type: "string", default: d.seeds },
+        rollouts: { type: "string", default: String(d.rollouts) },
+        "execute-horizon": {
+          type: "string",
+          default: String(d.executeHorizon),
+        },
+        "delay-mode": { type: "string", default: "shared" },
+        forecaster: { type: "string", default: d.forecaster },
+        starve: { type: "string", default: "hold" },
+        checkpoint: { type: "string" },
+        backend: { type: "string" },
+        "env-backend": { type: "string", default: "cpu" },
+        out: { type: "string", default: d.out },
+        shard: { type: "string" },
+        force: { type: "boolean", default: false },
+        merge: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+    if (values.help) {
+      out(usage(name, d));
+      return 0;
+    }
+    if (values.merge) {
+      const { resultsAll, rows } = await mergeRuns(values.out);
+      out(`${name}: merged ${rows.length} runs into ${resultsAll}`);
+      return 0;
+    }
+    const task = getTask(values.task);
+    const evaluator = parseChoice(
+      values.evaluator,
+      "--evaluator",
+      [
+        "scan",
+        "async",
+      ] as const,
+    );
+    const methodNames = parseList(values.methods, "--methods").map((m) =>
+      parseChoice(m, "--methods", STEPD_METHODS)
+    );
+    const seeds = parseSeeds(values.seeds);
+    const rollouts = parseIntFlag(values.rollouts, "--rollouts");
+    const executeHorizon = parseIntFlag(
+      values["execute-horizon"],
+      "--execute-horizon",
+    );
+    const delayMode = parseChoice(
+      values["delay-mode"],
+      "--delay-mode",
+      [
+        "shared",
+        "per_env",
+      ] as const,
+    );
+    const starve = parseChoice(
+      values.starve,
+      "--starve",
+      [
+        "hold",
+        "zero",
+      ] as const,
+    );
+    const fspec: ForecasterSpec = parseForecaster(values.forecaster);
+    shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    force = values.force;
+    const backendName = values.backend === undefined
+      ? undefined
+      : parseBackendName(values.backend, "--backend");
+    const envBackendName = parseBackendName(
+      values["env-backend"],
+      "--env-backend",
+    );
+    const profileConfigs = await readProfiles(values.profiles);
+
+    // POLICY: CHECKPOINT (OR TEST SAMPLERS)
+    let horizon: number;
+    let samplerFor: (m: MethodName) => ChunkSampler;
+    let adapter = "test sampler";
+    let checkpointPath: string | null = null;
+    if (options.samplerFor) {
+      horizon = options.horizon ?? 4;
+      samplerFor = options.samplerFor;
+    } else {
+      const policy = await loadPolicy(task, {
+        checkpoint: values.checkpoint,
+        backend: backendName,
+      });
+      net = policy.net;
+      checkpointPath = policy.checkpoint;
+      horizon = policy.horizon;
+      adapter = policy.adapter;
+      samplerFor = policy.samplerFor;
+    }
+    if (executeHorizon > horizon) {
+      throw new RangeError(
+        `Cannot run as --execute-horizon must be at most the chunk length ${horizon}: current value is "${executeHorizon}"`,
+      );
+    }
+    const naive = samplerFor("naive");
+    const envBackend = envBackendName === "cpu"
+      ? undefined
+      : await getBackend({ backend: envBackendName });
+    plan = {
+      root: values.out,
+      level: task.spec.name,
+      task,
+      profiles: Object.entries(profileConfigs).map(([n, config]) => ({
+        name: n,
+        profile: resolveProfile(config),
+        config,
+      })),
+      methods: methodNames.map((m) => ({
+        ...matrixMethod(m, samplerFor),
+        initialSampler: naive,
+      })),
+      seeds,
+      rollouts,
+      horizon,
+      executeHorizon,
+      evaluator,
+      delayMode,
+      starve,
+      forecaster: fspec.kind === "oracle"
+        ? "oracle"
+        : () => resolveForecaster(fspec),
+      makeStepper: envBackend
+        ? async (seed) =>
+          vecEnvStepper(
+            await createVecEnv(task, {
+              backend: envBackend,
+              n: rollouts,
+              seed,
+            }),
+          )
+        : undefined,
+      config: {
+        checkpoint: checkpointPath,
+        forecaster: evaluator === "async" ? fspec : undefined,
+        envBackend: envBackendName,
+        actionNoise: 0.1,
+      },
+      adapter,
+    };
+    planRuns(plan); // duplicate seeds etc. are input errors too
+  } catch (e) {
+    net?.destroy?.();
+    err(`${name}: error: ${errorLine(e)}`);
+    return 2;
+  }
+  // RUN
+  try {
+    const report = await runMatrix(plan, { force, shard, progress: err });
+    out(
+      `${name}: ${report.ran.length} run(s) computed, ${report.skipped.length} skipped; ${report.rows.length} rows in ${report.resultsAll}`,
+    );
+    return 0;
+  } catch (e) {
+    err(`${name}: run failed: ${(e as Error).stack ?? e}`);
+    return 1;
+  } finally {
+    net?.destroy?.();
+  }
+}

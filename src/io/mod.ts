@@ -1,0 +1,12 @@
+/**
+ * Files: atomic writes, CSV in the seed's dialect, Python-compatible number
+ * formatting, run folders and provenance.
+ *
+ * @module
+ */
+export * from "./atomic.ts";
+export * from "./csv.ts";
+export * from "./format.ts";
+export * from "./provenance.ts";
+export * from "./run_folder.ts";
+export * from "./gif.ts";

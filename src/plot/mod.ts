@@ -1,0 +1,9 @@
+/**
+ * Figures: Observable Plot marks for solve rates with Wilson intervals,
+ * delay distributions, smoothness and delay sweeps, rendered to standalone
+ * SVG through linkedom.
+ *
+ * @module
+ */
+export * from "./render.ts";
+export * from "./figures.ts";
