@@ -58,6 +58,20 @@ export interface Plan {
   readonly idx: GPUBuffer;
   /** Forward or VJP list whose time conditioning runs on T distinct times. */
   dedup(T: number, mode: "forward" | "vjp"): Dispatch[];
+  /**
+   * The pieces of the VJP list, for chaining other kernels between them
+   * (GPU-resident sampling): the forward pass without and with the tape,
+   * both with time conditioning on T rows (T = batch·H: one per token; T <
+   * batch·H: gathered by `idx`), and the backward pass to `gradXt` (reads
+   * the cotangent from `gv`). `[...tape, ...backward]` is `dedup(T, "vjp")`.
+   */
+  pieces(T: number): {
+    forward: Dispatch[];
+    tape: Dispatch[];
+    backward: Dispatch[];
+  };
+  /** Columns of a `xin` row: A + O rounded up to a multiple of 4. */
+  readonly k0: number;
   readonly time: GPUBuffer;
   readonly lossin: GPUBuffer;
   readonly gv: GPUBuffer;
@@ -246,6 +260,8 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
   const xin = buf(N * K0, "xin"), time = buf(N, "time");
   const idx = buf(N, "idx"); // token -> distinct-time row (u32)
   const dedupLists = new Map<string, Dispatch[]>();
+  const pieceLists = new Map<number, ReturnType<Plan["pieces"]>>();
+  let backwardVjp: Dispatch[] | undefined;
   const lossin = buf(N * A + N, "lossin"); // target then weight
   const gv = buf(N * A + N, "gv"); // cotangent then per-token loss
   const v = buf(N * A, "v"), gradXt = buf(N * A, "gradXt");
@@ -704,6 +720,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
     grad,
     staging,
     idx,
+    k0: K0,
     forward: forward(false),
     vjp: [...forward(true), ...backward(false)],
     loss: [...forward(true), ...backward(true)],
@@ -717,6 +734,19 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
         dedupLists.set(key, list);
       }
       return list;
+    },
+    pieces(T: number) {
+      let r = pieceLists.get(T);
+      if (!r) {
+        backwardVjp ??= backward(false);
+        r = {
+          forward: forward(false, T),
+          tape: forward(true, T),
+          backward: backwardVjp,
+        };
+        pieceLists.set(T, r);
+      }
+      return r;
     },
     buffers: all,
   };

@@ -36,6 +36,48 @@ import {
 } from "./_net_plan.ts";
 import type { PolicyNet } from "./net.ts";
 
+/**
+ * Device-side handles of a WebGPU network, for code that chains its own
+ * kernels between the network's dispatches (GPU-resident sampling,
+ * `src/rtc/sample_gpu.ts`). Not part of the `PolicyNet` contract.
+ */
+export interface GpuNetInternals {
+  /** The device the network lives on. */
+  readonly device: GPUDevice;
+  /** Sizes of the network. */
+  readonly shape: NetShape;
+  /**
+   * Runs `fn` after every earlier call on the network has finished (calls are
+   * serialised); throws if the network was destroyed.
+   */
+  serial<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * The buffers and dispatch lists of one batch size (cached for the last
+   * few batch sizes; only valid inside {@linkcode GpuNetInternals.serial}).
+   * Buffers pushed onto `plan.buffers` are destroyed with the plan.
+   */
+  plan(batch: number): Plan;
+}
+
+const internalsOf = new WeakMap<PolicyNet, GpuNetInternals>();
+
+/**
+ * The device-side handles of a network made by {@linkcode createGpuNet}, or
+ * undefined for any other `PolicyNet`.
+ *
+ * @param net A network.
+ * @returns Its internals, or undefined.
+ *
+ * @example
+ * ```ts ignore
+ * const gpu = gpuNetInternals(net);
+ * if (gpu) await gpu.serial(async () => gpu.plan(256).staging.size);
+ * ```
+ */
+export function gpuNetInternals(net: PolicyNet): GpuNetInternals | undefined {
+  return internalsOf.get(net);
+}
+
 /** Batch sizes whose buffers a network keeps at once. */
 const MAX_PLANS = 4;
 
@@ -174,7 +216,7 @@ export function createGpuNet(
       throw new Error("Cannot use policy network as it was destroyed");
     }
   };
-  return {
+  const net: PolicyNet = {
     config,
     obsDim,
     actionDim,
@@ -255,6 +297,17 @@ export function createGpuNet(
       dummy.destroy();
     },
   };
+  internalsOf.set(net, {
+    device,
+    shape,
+    serial: (fn) =>
+      serial(() => {
+        alive();
+        return fn();
+      }),
+    plan,
+  });
+  return net;
 }
 
 /**

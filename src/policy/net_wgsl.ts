@@ -34,8 +34,8 @@
  */
 
 import type { NetShape } from "./forward_cpu.ts";
-import { bind, bind4, MM_UNIFORMS, ROW_UNIFORMS } from "./_wgsl_util.ts";
-import { matmul, MM4, mm4, MM_ROWS, mmt4, wgrad4 } from "./matmul_wgsl.ts";
+import { bind, bind4 } from "./_wgsl_util.ts";
+import { matmul, mm4, mmt4, wgrad4 } from "./matmul_wgsl.ts";
 import { tokBwd, tokMix } from "./token_wgsl.ts";
 import {
   embed,

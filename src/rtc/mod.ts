@@ -11,4 +11,5 @@ export * from "./method_config.ts";
 export * from "./noise.ts";
 export * from "./prefix_weights.ts";
 export * from "./sample.ts";
+export * from "./sample_gpu.ts";
 export * from "./temporal_ensemble.ts";

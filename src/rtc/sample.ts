@@ -14,6 +14,7 @@ import type { PolicyNet } from "../policy/net.ts";
 import { bidSelect } from "./_bid.ts";
 import { initialNoise, naiveFlow, realtimeFlow } from "./_flow.ts";
 import type { MethodConfig } from "./method_config.ts";
+import { canSampleOnGpu, sampleChunkGpu } from "./sample_gpu.ts";
 
 /** One inference request for B environments. */
 export interface ChunkRequest {
@@ -160,6 +161,10 @@ function checkRequest(
  *   `y + dt·v` there; executors take those positions from the old chunk
  *   anyway). Meant for nets trained with `simulatedDelay`, but runs on any net.
  *
+ * On a WebGPU net without `trace`, every method but `bid` runs GPU-resident
+ * (`sampleChunkGpu`: one submission and one readback per chunk; float32
+ * guidance arithmetic, equal to this CPU-orchestrated loop to ~1e-5).
+ *
  * @param net The policy.
  * @param request Observations, previous chunks, delays, execution horizons and RNG indices.
  * @param method A resolved method config (see `resolveMethodConfig`).
@@ -184,6 +189,9 @@ export async function sampleChunk(
   const m = method.method;
   const needPrefix = m !== "naive" && m !== "temporal_ensembling";
   checkRequest(net, request, method, needPrefix);
+  if (canSampleOnGpu(net, request, method)) {
+    return await sampleChunkGpu(net, request, method);
+  }
   const ha = net.config.actionChunkSize * net.actionDim;
   const steps: FlowStepTrace[] | undefined = request.trace ? [] : undefined;
   if (m === "bid") {
