@@ -37,6 +37,11 @@ Options:
   --out <dir>              run folder: per-epoch checkpoints, loss.csv, state
                            [exp_runs/checkpoints/<task>/<name>]
   --model <small|default>  architecture preset (seed "stable small" or upstream) [default]
+  --chunk-size <H>         override the preset's action_chunk_size
+  --channel-dim <C>        override the preset's channel_dim
+  --channel-hidden-dim <n> override the preset's channel_hidden_dim
+  --token-hidden-dim <n>   override the preset's token_hidden_dim
+  --num-layers <L>         override the preset's num_layers
   --epochs <n>             epochs [32]
   --batch <n>              batch size [512]
   --simulated-delay <D>    training-time RTC with max simulated delay D (0: off) [0]
@@ -74,6 +79,11 @@ export async function main(args: string[]): Promise<void> {
       name: { type: "string" },
       policy: { type: "string" },
       model: { type: "string", default: "default" },
+      "chunk-size": { type: "string" },
+      "channel-dim": { type: "string" },
+      "channel-hidden-dim": { type: "string" },
+      "token-hidden-dim": { type: "string" },
+      "num-layers": { type: "string" },
       epochs: { type: "string", default: "32" },
       batch: { type: "string", default: "512" },
       "simulated-delay": { type: "string", default: "0" },
@@ -102,8 +112,17 @@ export async function main(args: string[]): Promise<void> {
       `Cannot parse --model as it must be "small" or "default": current value is "${values.model}"`,
     );
   }
+  const override = (flag: string): number | undefined => {
+    const raw = (values as Record<string, unknown>)[flag];
+    return typeof raw === "string" ? int(raw, `--${flag}`, 1) : undefined;
+  };
   const config = resolveModelConfig({
     ...preset,
+    actionChunkSize: override("chunk-size") ?? preset.actionChunkSize,
+    channelDim: override("channel-dim") ?? preset.channelDim,
+    channelHiddenDim: override("channel-hidden-dim") ?? preset.channelHiddenDim,
+    tokenHiddenDim: override("token-hidden-dim") ?? preset.tokenHiddenDim,
+    numLayers: override("num-layers") ?? preset.numLayers,
     simulatedDelay: delay === 0 ? null : delay,
   });
   const dataPath = values.data ?? `exp_runs/data/${task}.safetensors`;
@@ -161,4 +180,15 @@ export async function main(args: string[]): Promise<void> {
   net.destroy?.();
 }
 
-if (import.meta.main) await main(Deno.args);
+if (import.meta.main) {
+  try {
+    await main(Deno.args);
+  } catch (err) {
+    console.error(
+      `error: ${err instanceof Error ? err.message : String(err)}`.split(
+        "\n",
+      )[0],
+    );
+    Deno.exit(2);
+  }
+}
