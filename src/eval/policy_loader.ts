@@ -15,9 +15,13 @@ import { sampleChunk } from "../rtc/sample.ts";
 import type { ChunkSampler } from "./types.ts";
 
 /**
- * The default checkpoint of a task: `exp_runs/checkpoints/<task>/plain.safetensors`.
+ * The default checkpoint of a task: `exp_runs/checkpoints/<task>/<variant>.safetensors`.
+ * Variants shipped: `plain` (H = 8), `sd4` (H = 8, training-time RTC with
+ * simulated delay 4) and, for the seed's tail_v1 workflow (Step A / Step D,
+ * H = 4), `plain_h4`.
  *
  * @param task The task name.
+ * @param variant The policy variant. @default "plain"
  * @returns The path.
  *
  * @example
@@ -25,10 +29,11 @@ import type { ChunkSampler } from "./types.ts";
  * import { defaultCheckpoint } from "./policy_loader.ts";
  * import assert from "node:assert/strict";
  * assert.equal(defaultCheckpoint("catch"), "exp_runs/checkpoints/catch/plain.safetensors");
+ * assert.equal(defaultCheckpoint("reach_around", "plain_h4"), "exp_runs/checkpoints/reach_around/plain_h4.safetensors");
  * ```
  */
-export function defaultCheckpoint(task: string): string {
-  return `exp_runs/checkpoints/${task}/plain.safetensors`;
+export function defaultCheckpoint(task: string, variant = "plain"): string {
+  return `exp_runs/checkpoints/${task}/${variant}.safetensors`;
 }
 
 /**
@@ -63,8 +68,10 @@ export interface LoadedPolicy {
  * ```
  */
 export interface LoadPolicyOptions {
-  /** Checkpoint path. @default defaultCheckpoint(task.spec.name) */
+  /** Checkpoint path. @default defaultCheckpoint(task.spec.name, variant) */
   checkpoint?: string;
+  /** Variant used when no checkpoint path is given. @default "plain" */
+  variant?: string;
   /** Backend. @default WebGPU when an adapter exists, else the CPU reference */
   backend?: BackendName;
 }
@@ -87,7 +94,8 @@ export async function loadPolicy(
   task: Task,
   options: LoadPolicyOptions = {},
 ): Promise<LoadedPolicy> {
-  const checkpoint = options.checkpoint ?? defaultCheckpoint(task.spec.name);
+  const checkpoint = options.checkpoint ??
+    defaultCheckpoint(task.spec.name, options.variant);
   if (!(await exists(checkpoint))) {
     throw new RangeError(
       `Cannot load policy as --checkpoint does not exist (train one with deno task train): current value is "${checkpoint}"`,

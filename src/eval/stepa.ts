@@ -224,7 +224,7 @@ Baseline sanity check (naive, d = 0, s = 1): writes <out>/results.csv,
 
 Options:
   --task <name>          task (default reach_around)
-  --checkpoint <path>    policy (default exp_runs/checkpoints/<task>/plain.safetensors)
+  --checkpoint <path>    policy (default exp_runs/checkpoints/<task>/plain_h4.safetensors)
   --rollouts <n>         rollouts (default 256)
   --seed <n>             seed (default 0)
   --out <dir>            output folder (default exp_runs/stepA_baseline)
@@ -252,6 +252,7 @@ Options:
     } else {
       const policy = await loadPolicy(task, {
         checkpoint: values.checkpoint,
+        variant: "plain_h4",
         backend,
       });
       net = policy.net;

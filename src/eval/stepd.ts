@@ -165,7 +165,8 @@ Options:
   --delay-mode shared|per_env   scan: one delay per iteration or per environment (default shared)
   --forecaster <spec>      async: oracle, buffer_max:<b>, quantile:<q>:<window> (default ${d.forecaster})
   --starve hold|zero       async: action while starved (default hold)
-  --checkpoint <path>      policy (default exp_runs/checkpoints/<task>/plain.safetensors)
+  --checkpoint <path>      policy (default exp_runs/checkpoints/<task>/plain_h4.safetensors,
+                           the seed's chunk length H = 4)
   --backend cpu|webgpu     policy backend (default: WebGPU if an adapter exists)
   --env-backend cpu|webgpu environment stepping (default cpu)
   --out <dir>              output root (default ${d.out})
@@ -345,6 +346,7 @@ export async function stepDMain(
     } else {
       const policy = await loadPolicy(task, {
         checkpoint: values.checkpoint,
+        variant: "plain_h4",
         backend: backendName,
       });
       net = policy.net;
