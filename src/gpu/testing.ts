@@ -25,8 +25,8 @@ if (NO_ADAPTER) {
 }
 
 /**
- * Registers a Deno test that receives a fresh `GPUDevice` and destroys it
- * afterwards; ignored when no adapter exists.
+ * Registers a Deno test that receives the process's shared test `GPUDevice`;
+ * ignored when no adapter exists.
  *
  * @param name Test name.
  * @param fn The test body.
@@ -46,27 +46,38 @@ export function gpuTest(
     sanitizeResources: false,
     sanitizeOps: false,
     async fn() {
-      const device = await adapter!.requestDevice({
-        requiredLimits: {
-          maxStorageBufferBindingSize:
-            adapter!.limits.maxStorageBufferBindingSize,
-          maxBufferSize: adapter!.limits.maxBufferSize,
-          maxStorageBuffersPerShaderStage:
-            adapter!.limits.maxStorageBuffersPerShaderStage,
-          maxComputeWorkgroupStorageSize:
-            adapter!.limits.maxComputeWorkgroupStorageSize,
-          maxComputeInvocationsPerWorkgroup:
-            adapter!.limits.maxComputeInvocationsPerWorkgroup,
-        },
-      });
+      const device = await sharedDevice();
       device.pushErrorScope("validation");
-      try {
-        await fn(device);
-        const err = await device.popErrorScope();
-        if (err) throw new Error(`WebGPU validation error: ${err.message}`);
-      } finally {
-        device.destroy();
-      }
+      const failure = await fn(device).then(() => undefined, (err) => err);
+      const err = await device.popErrorScope();
+      if (failure) throw failure;
+      if (err) throw new Error(`WebGPU validation error: ${err.message}`);
     },
   });
+}
+
+let shared: Promise<GPUDevice> | undefined;
+
+/**
+ * One device shared by every GPU test of the process (created on first use).
+ * Creating and destroying a device per test made Mesa's GL backend abort at
+ * process exit now and then; one long-lived device avoids that churn.
+ */
+function sharedDevice(): Promise<GPUDevice> {
+  if (!shared) {
+    shared = adapter!.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize:
+          adapter!.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter!.limits.maxBufferSize,
+        maxStorageBuffersPerShaderStage:
+          adapter!.limits.maxStorageBuffersPerShaderStage,
+        maxComputeWorkgroupStorageSize:
+          adapter!.limits.maxComputeWorkgroupStorageSize,
+        maxComputeInvocationsPerWorkgroup:
+          adapter!.limits.maxComputeInvocationsPerWorkgroup,
+      },
+    });
+  }
+  return shared;
 }
