@@ -1,5 +1,6 @@
 /**
- * Private test helpers shared by the lander and catch parity tests: roll a
+ * Private test helpers shared by the lander and catch parity tests:
+ * {@linkcode registerParityTests} registers both GPU tests of a task; roll a
  * task's CPU twin and its WGSL twin in lockstep from the same seeded starts
  * with the same action sequence (auto-reset to the next episode on done).
  *
@@ -11,15 +12,18 @@
  * @module
  */
 
-import { normal, uniform } from "../../rng/rng.ts";
-import { RNG_WGSL } from "../../rng/rng_wgsl.ts";
+import { normal, uniform } from "../rng/rng.ts";
+import { RNG_WGSL } from "../rng/rng_wgsl.ts";
 import {
   createStorage,
   dispatch,
   getPipeline,
   readBuffer,
-} from "../../gpu/kernel.ts";
-import type { Task } from "../types.ts";
+} from "../gpu/kernel.ts";
+import type { Task } from "./types.ts";
+import assert from "node:assert/strict";
+import { gpuTest } from "../gpu/testing.ts";
+import { compileMessages } from "../gpu/kernel.ts";
 
 /** A lockstep rollout record (see the module doc for layouts). */
 export interface Rollout {
@@ -167,4 +171,46 @@ export function maxAbsDiff(
     }
   }
   return { diff, index };
+}
+
+/** Largest allowed |CPU − GPU| of states, observations and expert actions. */
+const PARITY_ATOL = 1e-4;
+const PARITY_OPTS = { envs: 64, steps: 100, seed: 11 };
+
+/**
+ * Registers a task's two GPU tests: its parity kernel compiles cleanly, and
+ * the CPU and WGSL twins agree over 100 steps with auto-resets (step outputs
+ * exactly, with -0 a mismatch; states, observations and expert actions within
+ * `PARITY_ATOL`).
+ *
+ * @param name The name the tests use (e.g. `LANDER`).
+ * @param task The task.
+ */
+export function registerParityTests(name: string, task: Task): void {
+  gpuTest(`${name}.wgsl compiles cleanly`, async (device) => {
+    assert.deepEqual(
+      await compileMessages(device, parityKernel(task, PARITY_OPTS)),
+      [],
+    );
+  });
+
+  gpuTest(`${name} CPU and WGSL twins agree over 100 steps`, async (device) => {
+    const cpu = cpuRollout(task, PARITY_OPTS);
+    const gpu = await gpuRollout(device, task, cpu.actions, PARITY_OPTS);
+    let dones = 0;
+    for (let i = 0; i < cpu.outs.length; i++) {
+      if (!Object.is(cpu.outs[i], gpu.outs[i])) { // -0 counts as a mismatch
+        assert.fail(`outs[${i}]: cpu ${cpu.outs[i]} gpu ${gpu.outs[i]}`);
+      }
+      if (i % 3 === 1) dones += cpu.outs[i]!;
+    }
+    assert.ok(
+      dones > 10,
+      `only ${dones} episodes ended: the test covers no resets`,
+    );
+    for (const k of ["states", "obs", "experts"] as const) {
+      const { diff, index } = maxAbsDiff(cpu[k], gpu[k]);
+      assert.ok(diff <= PARITY_ATOL, `${k}[${index}]: |cpu − gpu| = ${diff}`);
+    }
+  });
 }
