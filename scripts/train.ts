@@ -15,7 +15,13 @@ import { parseArgs } from "node:util";
 import { getBackend, parseBackendName } from "../src/gpu/backend.ts";
 import { writeJsonAtomic } from "../src/io/atomic.ts";
 import { provenance } from "../src/io/provenance.ts";
-import { readDataset } from "../src/data/dataset.ts";
+import { datasetLength, readDataset } from "../src/data/dataset.ts";
+import { stepsPerEpoch } from "../src/data/chunks.ts";
+import {
+  LR_SCHEDULES,
+  type LrSchedule,
+  resolveAdamWOptions,
+} from "../src/policy/adamw.ts";
 import {
   DEFAULT_MODEL_CONFIG,
   resolveModelConfig,
@@ -47,6 +53,11 @@ Options:
   --simulated-delay <D>    training-time RTC with max simulated delay D (0: off) [0]
   --lr <x>                 peak learning rate [3e-4]
   --warmup <n>             linear warm-up steps [1000]
+  --lr-schedule <name>     after the warm-up: constant, cosine or linear decay
+                           (optax warmup_cosine_decay_schedule) [constant]
+  --decay-steps <n>        step at which the decay reaches --end-lr, warm-up
+                           included [epochs x steps per epoch]
+  --end-lr <x>             final learning rate of a decaying schedule [0]
   --seed <n>               run seed [0]
   --backend <cpu|webgpu>   where the network runs [auto]
   --resume                 continue from <out>/train_state.safetensors
@@ -89,6 +100,9 @@ export async function main(args: string[]): Promise<void> {
       "simulated-delay": { type: "string", default: "0" },
       lr: { type: "string", default: "3e-4" },
       warmup: { type: "string", default: "1000" },
+      "lr-schedule": { type: "string", default: "constant" },
+      "decay-steps": { type: "string" },
+      "end-lr": { type: "string", default: "0" },
       seed: { type: "string", default: "0" },
       backend: { type: "string" },
       resume: { type: "boolean", default: false },
@@ -150,11 +164,31 @@ export async function main(args: string[]): Promise<void> {
     ...dims,
     params: initParams(paramLayout(config, dims), { seed }),
   });
+  const epochs = int(values.epochs, "--epochs", 0);
+  const batchSize = int(values.batch, "--batch", 1);
+  const schedule = values["lr-schedule"];
+  if (!(LR_SCHEDULES as readonly string[]).includes(schedule)) {
+    throw new RangeError(
+      `Cannot parse --lr-schedule as it must be one of ${
+        LR_SCHEDULES.join(", ")
+      }: current value is "${schedule}"`,
+    );
+  }
   const options = {
-    epochs: int(values.epochs, "--epochs", 0),
-    batchSize: int(values.batch, "--batch", 1),
+    epochs,
+    batchSize,
     seed,
-    adamw: { learningRate: lr, warmupSteps: int(values.warmup, "--warmup", 0) },
+    adamw: resolveAdamWOptions({
+      learningRate: lr,
+      warmupSteps: int(values.warmup, "--warmup", 0),
+      schedule: schedule as LrSchedule,
+      decaySteps: values["decay-steps"] === undefined
+        ? (schedule === "constant"
+          ? 0
+          : epochs * stepsPerEpoch(datasetLength(dataset), batchSize))
+        : int(values["decay-steps"], "--decay-steps", 0),
+      endLearningRate: Number(values["end-lr"]),
+    }),
   };
   const prov = await provenance(
     { task, data: dataPath, model: config, ...options },

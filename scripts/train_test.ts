@@ -38,5 +38,36 @@ Deno.test("scripts/train.ts trains a toy dataset and writes checkpoints and loss
     () => main(["--task=toy", "--epochs=x", `--data=${dir}/toy.safetensors`]),
     /--epochs/,
   );
+  // --lr-schedule cosine decays over epochs × steps per epoch by default
+  await main([
+    "--task=toy",
+    `--data=${dir}/toy.safetensors`,
+    `--out=${dir}/cos`,
+    `--policy=${dir}/cos.safetensors`,
+    "--model=small",
+    "--epochs=2",
+    "--batch=8",
+    "--lr=1e-3",
+    "--warmup=0",
+    "--lr-schedule=cosine",
+    "--backend=cpu",
+  ]);
+  const rates = (await Deno.readTextFile(`${dir}/cos/loss.csv`)).trim()
+    .split(/\r?\n/).slice(1).map((line) => Number(line.split(",")[4]));
+  const want = [0, 1, 2, 3].map((s) =>
+    1e-3 * 0.5 * (1 + Math.cos(Math.PI * s / 4))
+  );
+  assert.equal(rates.length, 4);
+  rates.forEach((r, i) => assert.ok(Math.abs(r - want[i]!) < 1e-9, `${r}`));
+  await assert.rejects(
+    () =>
+      main([
+        "--task=toy",
+        "--lr-schedule=step",
+        `--data=${dir}/toy.safetensors`,
+        `--out=${dir}/bad`,
+      ]),
+    /--lr-schedule as it must be one of constant, cosine, linear/,
+  );
   await Deno.remove(dir, { recursive: true });
 });

@@ -1,19 +1,32 @@
 /**
- * AdamW with a linear warm-up and global-norm clipping, on flat
- * `Float32Array` parameters and gradients: upstream's
- * `optax.chain(clip_by_global_norm(clip), adamw(warmup_constant_schedule(0, lr, warmup), weight_decay=wd))`.
+ * AdamW with a linear warm-up, an optional decay and global-norm clipping, on
+ * flat `Float32Array` parameters and gradients: upstream's
+ * `optax.chain(clip_by_global_norm(clip), adamw(warmup_constant_schedule(0, lr, warmup), weight_decay=wd))`
+ * with the default `schedule: "constant"`, and optax's
+ * `warmup_cosine_decay_schedule(0, lr, warmup, decaySteps, endLearningRate)`
+ * with `schedule: "cosine"` (`"linear"`: the same with a straight line).
  *
  * One update with step counter c (0-based, the number of updates done so far):
  * 1. `g ← g · clip/‖g‖` if `‖g‖ ≥ clip` (global L2 norm, float64 sum);
  * 2. `m ← β1·m + (1−β1)·g`, `v ← β2·v + (1−β2)·g²`;
  * 3. `u = (m/(1−β1^(c+1))) / (sqrt(v/(1−β2^(c+1))) + ε) + wd·p`;
  * 4. `p ← p − lr_c·u` with `lr_c = lr·min(c, warmup)/warmup` (so the very first
- *    update has learning rate 0, as optax's schedule does).
+ *    update has learning rate 0, as optax's schedule does) during the warm-up;
+ *    after it `lr_c = lr` (constant), or with progress
+ *    `p = min(1, (c − warmup)/(decaySteps − warmup))`
+ *    `lr_c = end + (lr − end)·(1 + cos(π·p))/2` (cosine) or
+ *    `lr_c = lr + (end − lr)·p` (linear), and `end` from step `decaySteps` on.
  *
  * Element math is float64, results are stored as float32.
  *
  * @module
  */
+
+/** Learning-rate shapes after the warm-up. */
+export const LR_SCHEDULES = ["constant", "cosine", "linear"] as const;
+
+/** Learning-rate shape after the warm-up (see the module doc). */
+export type LrSchedule = typeof LR_SCHEDULES[number];
 
 /** AdamW hyper-parameters. */
 export interface AdamWOptions {
@@ -21,6 +34,12 @@ export interface AdamWOptions {
   readonly learningRate: number;
   /** Linear warm-up length in steps, from 0 to the peak (0: no warm-up). @default 1000 */
   readonly warmupSteps: number;
+  /** Shape after the warm-up. @default "constant" */
+  readonly schedule: LrSchedule;
+  /** Step at which a decaying schedule reaches `endLearningRate` (warm-up included, as optax counts); must exceed `warmupSteps` unless the schedule is constant. @default 0 */
+  readonly decaySteps: number;
+  /** Learning rate at and after `decaySteps` for a decaying schedule. @default 0 */
+  readonly endLearningRate: number;
   /** Decoupled weight decay (applied to every parameter). @default 1e-2 */
   readonly weightDecay: number;
   /** Global-norm clip of the gradient (Infinity: none). @default 10 */
@@ -46,6 +65,9 @@ export interface AdamWOptions {
 export const DEFAULT_ADAMW_OPTIONS: AdamWOptions = Object.freeze({
   learningRate: 3e-4,
   warmupSteps: 1000,
+  schedule: "constant",
+  decaySteps: 0,
+  endLearningRate: 0,
   weightDecay: 1e-2,
   clipNorm: 10,
   beta1: 0.9,
@@ -82,6 +104,32 @@ export function resolveAdamWOptions(
   }
   if (!Number.isInteger(o.warmupSteps) || o.warmupSteps < 0) {
     bad("warmupSteps", "an integer >= 0", o.warmupSteps);
+  }
+  if (!(LR_SCHEDULES as readonly string[]).includes(o.schedule)) {
+    throw new RangeError(
+      `Cannot resolve AdamW options as schedule must be one of ${
+        LR_SCHEDULES.join(", ")
+      }: current value is "${o.schedule}"`,
+    );
+  }
+  if (!Number.isInteger(o.decaySteps) || o.decaySteps < 0) {
+    bad("decaySteps", "an integer >= 0", o.decaySteps);
+  }
+  if (o.schedule !== "constant" && o.decaySteps <= o.warmupSteps) {
+    bad(
+      "decaySteps",
+      `> warmupSteps (${o.warmupSteps}) for a ${o.schedule} schedule`,
+      o.decaySteps,
+    );
+  }
+  if (
+    !(o.endLearningRate >= 0) || !(o.endLearningRate <= o.learningRate)
+  ) {
+    bad(
+      "endLearningRate",
+      `in [0, learningRate (${o.learningRate})]`,
+      o.endLearningRate,
+    );
   }
   if (!(o.weightDecay >= 0) || !Number.isFinite(o.weightDecay)) {
     bad("weightDecay", "a finite number >= 0", o.weightDecay);
@@ -127,7 +175,8 @@ export function createAdamWState(size: number): AdamWState {
  *
  * @param step Update count before this update.
  * @param options Resolved options.
- * @returns `lr·min(step, warmup)/warmup`, or `lr` without warm-up.
+ * @returns `lr·step/warmup` during the warm-up, then `lr` (constant) or the
+ * cosine / linear decay to `endLearningRate` at `decaySteps`.
  *
  * @example
  * ```ts
@@ -135,12 +184,18 @@ export function createAdamWState(size: number): AdamWState {
  * import assert from "node:assert/strict";
  * const o = resolveAdamWOptions({ learningRate: 1, warmupSteps: 4 });
  * assert.deepEqual([0, 1, 4, 9].map((s) => learningRateAt(s, o)), [0, 0.25, 1, 1]);
+ * const c = resolveAdamWOptions({ learningRate: 1, warmupSteps: 2, schedule: "cosine", decaySteps: 6 });
+ * assert.deepEqual([1, 2, 4, 6, 9].map((s) => learningRateAt(s, c)), [0.5, 1, 0.5, 0, 0]);
  * ```
  */
 export function learningRateAt(step: number, options: AdamWOptions): number {
-  if (options.warmupSteps === 0) return options.learningRate;
-  return options.learningRate * Math.min(step, options.warmupSteps) /
-    options.warmupSteps;
+  const { learningRate: lr, warmupSteps: warmup } = options;
+  if (step < warmup) return lr * step / warmup;
+  if (options.schedule === "constant") return lr;
+  const end = options.endLearningRate;
+  const p = Math.min(1, (step - warmup) / (options.decaySteps - warmup));
+  if (options.schedule === "linear") return lr + (end - lr) * p;
+  return end + (lr - end) * 0.5 * (1 + Math.cos(Math.PI * p));
 }
 
 /**

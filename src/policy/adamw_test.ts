@@ -79,6 +79,47 @@ Deno.test("adamwStep() warm-up starts at learning rate 0 like optax", () => {
   assert.equal(learningRateAt(500, resolveAdamWOptions()), 1.5e-4);
 });
 
+Deno.test("learningRateAt() decays like optax's warmup_cosine_decay_schedule", () => {
+  const o = resolveAdamWOptions({
+    learningRate: 1e-3,
+    warmupSteps: 100,
+    schedule: "cosine",
+    decaySteps: 1100,
+    endLearningRate: 1e-5,
+  });
+  // optax: end + (peak − end)·0.5·(1 + cos(π·(step − warmup)/(decay − warmup)))
+  const optax = (s: number) =>
+    1e-5 + (1e-3 - 1e-5) * 0.5 * (1 + Math.cos(Math.PI * (s - 100) / 1000));
+  assert.equal(learningRateAt(50, o), 5e-4);
+  for (const s of [100, 101, 350, 600, 850, 1099]) {
+    assert.ok(Math.abs(learningRateAt(s, o) - optax(s)) < 1e-15, `step ${s}`);
+  }
+  assert.equal(learningRateAt(1100, o), 1e-5);
+  assert.equal(learningRateAt(5000, o), 1e-5);
+  const lin = resolveAdamWOptions({
+    learningRate: 1,
+    warmupSteps: 0,
+    schedule: "linear",
+    decaySteps: 4,
+  });
+  assert.deepEqual([0, 1, 2, 3, 4, 8].map((s) => learningRateAt(s, lin)), [
+    1,
+    0.75,
+    0.5,
+    0.25,
+    0,
+    0,
+  ]);
+  // the schedule reaches adamwStep: its reported rate falls monotonically
+  const p = Float32Array.of(0.5);
+  const state = createAdamWState(1);
+  const rates = [0, 1, 2, 3, 4].map(() =>
+    adamwStep(p, { grad: Float32Array.of(1), state, options: lin })
+      .learningRate
+  );
+  assert.deepEqual(rates, [1, 0.75, 0.5, 0.25, 0]);
+});
+
 Deno.test("adamwStep() rejects mismatched lengths and resolveAdamWOptions() bad fields", () => {
   const options = resolveAdamWOptions();
   assert.throws(
@@ -96,4 +137,16 @@ Deno.test("adamwStep() rejects mismatched lengths and resolveAdamWOptions() bad 
   );
   assert.throws(() => resolveAdamWOptions({ warmupSteps: 1.5 }), /warmupSteps/);
   assert.throws(() => resolveAdamWOptions({ clipNorm: 0 }), /clipNorm/);
+  assert.throws(
+    () => resolveAdamWOptions({ schedule: "step" as "cosine" }),
+    /schedule must be one of constant, cosine, linear/,
+  );
+  assert.throws(
+    () => resolveAdamWOptions({ warmupSteps: 10, schedule: "cosine" }),
+    /decaySteps must be > warmupSteps \(10\) for a cosine schedule: current value is 0/,
+  );
+  assert.throws(
+    () => resolveAdamWOptions({ learningRate: 1e-3, endLearningRate: 1e-2 }),
+    /endLearningRate/,
+  );
 });
