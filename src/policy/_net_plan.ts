@@ -21,6 +21,8 @@ import { MM4, MM_ROWS } from "./matmul_wgsl.ts";
 import { MM_UNIFORMS, ROW_UNIFORMS } from "./_wgsl_util.ts";
 
 type MmFields = Parameters<typeof MM_UNIFORMS.pack>[0];
+/** `tmask` of kernels reading one time-conditioning row per token. */
+const ALL_ROWS = 0xffffffff;
 type RuFields = Parameters<typeof ROW_UNIFORMS.pack>[0];
 
 const MM_ZERO: MmFields = {
@@ -37,6 +39,7 @@ const MM_ZERO: MmFields = {
   zO: 0,
   aux: 0,
   aux2: 0,
+  tmask: ALL_ROWS,
 };
 const RU_ZERO: RuFields = {
   batch: 0,
@@ -47,6 +50,7 @@ const RU_ZERO: RuFields = {
   w2: 0,
   w3: 0,
   count: 0,
+  tmask: ALL_ROWS,
 };
 
 /** Most partial-sum floats the weight gradients may use (all slices). */
@@ -261,7 +265,6 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
   const idx = buf(N, "idx"); // token -> distinct-time row (u32)
   const dedupLists = new Map<string, Dispatch[]>();
   const pieceLists = new Map<number, ReturnType<Plan["pieces"]>>();
-  let backwardVjp: Dispatch[] | undefined;
   const lossin = buf(N * A + N, "lossin"); // target then weight
   const gv = buf(N * A + N, "gv"); // cotangent then per-token loss
   const v = buf(N * A, "v"), gradXt = buf(N * A, "gradXt");
@@ -386,7 +389,11 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
   });
   const forward = (tape: boolean, T = N): Dispatch[] => {
     const { bias, storePre, swish, gelu } = MM_FLAGS;
-    const dedup = T < N;
+    // T = 1: every token reads the one time-conditioning row (tmask 0);
+    // 1 < T < N: T rows gathered to the tokens by \`expand\`
+    const shared = T === 1 && N > 1;
+    const dedup = T < N && !shared;
+    const tmask = shared ? 0 : ALL_ROWS;
     const list: Dispatch[] = [
       {
         pipeline: pipe(kernels.embed),
@@ -426,7 +433,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
             red: C,
             wOff: off(p + "adaln_1.kernel"),
             zW: off(p + "adaln_2.kernel") - off(p + "adaln_1.kernel"),
-            zO: T * 3 * C,
+            zO: (dedup ? T : N) * 3 * C,
             flags: bias | storePre,
           },
           [P, temb, dedup ? gada : ada[l]!, o.dummy],
@@ -437,7 +444,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
       list.push(
         {
           pipeline: pipe(kernels.ln_mod),
-          buffers: [ruU({ rows: N, w0: 0 }), xs[l]!, ada[l]!, y1[l]!],
+          buffers: [ruU({ rows: N, w0: 0, tmask }), xs[l]!, ada[l]!, y1[l]!],
           workgroups: [ceil(N, 64)],
         },
         {
@@ -447,6 +454,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
               batch: B,
               w0: off(p + "token_mix_in.kernel"),
               w1: off(p + "token_mix_out.kernel"),
+              tmask,
             }),
             P,
             xs[l]!,
@@ -458,7 +466,12 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
         },
         {
           pipeline: pipe(kernels.ln_mod),
-          buffers: [ruU({ rows: N, w0: N * 3 * C }), xmid[l]!, ada[l]!, y2[l]!],
+          buffers: [
+            ruU({ rows: N, w0: N * 3 * C, tmask }),
+            xmid[l]!,
+            ada[l]!,
+            y2[l]!,
+          ],
           workgroups: [ceil(N, 64)],
         },
         mmD(kernels.mm, {
@@ -476,6 +489,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
           aux: N * 3 * C,
           aux2: 6 * N * C,
           flags: tape ? 2 : 0,
+          tmask,
         }, [P, g2[l]!, xmid[l]!, ada[l]!, xs[l + 1]!]),
       );
     }
@@ -498,6 +512,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
             flags: tape ? 1 : 0,
             w0: off("out_proj.kernel"),
             w1: off("out_proj.bias"),
+            tmask,
           }),
           P,
           xs[L]!,
@@ -512,7 +527,8 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
   };
 
   // BACKWARD
-  const backward = (full: boolean): Dispatch[] => {
+  const backward = (full: boolean, T = N): Dispatch[] => {
+    const tmask = T === 1 && N > 1 ? 0 : ALL_ROWS;
     const list: Dispatch[] = [{
       pipeline: pipe(kernels.head_bwd),
       buffers: [
@@ -521,6 +537,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
           flags: full ? 3 : 0,
           w0: off("out_proj.kernel"),
           count: N * A,
+          tmask,
         }),
         P,
         xs[L]!,
@@ -561,6 +578,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
           wOff: offT(p + "channel_mix_out.kernel"),
           aux: N * 3 * C,
           flags: MMT_MODES.geluGrad,
+          tmask,
         }, [P, gx, p2[l]!, gp2, ada[l]!]),
         mmD(kernels.mmn, {
           rows: N,
@@ -587,7 +605,13 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
         {
           pipeline: pipe(kernels.ln_bwd),
           buffers: [
-            ruU({ rows: N, flags: full ? 3 : 0, w0: N * 3 * C, w2: 6 * N * C }),
+            ruU({
+              rows: N,
+              flags: full ? 3 : 0,
+              w0: N * 3 * C,
+              w2: 6 * N * C,
+              tmask,
+            }),
             xmid[l]!,
             ada[l]!,
             gy2,
@@ -604,6 +628,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
               flags: full ? 1 : 0,
               w0: off(p + "token_mix_in.kernel"),
               w1: off(p + "token_mix_out.kernel"),
+              tmask,
             }),
             P,
             y1[l]!,
@@ -618,7 +643,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
         {
           pipeline: pipe(kernels.ln_bwd),
           buffers: [
-            ruU({ rows: N, flags: full ? 1 : 0, w0: 0 }),
+            ruU({ rows: N, flags: full ? 1 : 0, w0: 0, tmask }),
             xs[l]!,
             ada[l]!,
             gy2,
@@ -730,7 +755,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
       if (!list) {
         list = mode === "forward"
           ? forward(false, T)
-          : [...forward(true, T), ...backward(false)];
+          : [...forward(true, T), ...backward(false, T)];
         dedupLists.set(key, list);
       }
       return list;
@@ -738,11 +763,10 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
     pieces(T: number) {
       let r = pieceLists.get(T);
       if (!r) {
-        backwardVjp ??= backward(false);
         r = {
           forward: forward(false, T),
           tape: forward(true, T),
-          backward: backwardVjp,
+          backward: backward(false, T),
         };
         pieceLists.set(T, r);
       }

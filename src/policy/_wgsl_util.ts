@@ -23,6 +23,8 @@ export const MM_UNIFORMS = defineStruct("MM", {
   zO: "u32",
   aux: "u32",
   aux2: "u32",
+  /** Row of the time-conditioning tensors for token n: `n & tmask` (all ones: one row per token; 0: one shared row). */
+  tmask: "u32",
 });
 
 /** Uniforms of the per-sample and per-token kernels. */
@@ -35,6 +37,8 @@ export const ROW_UNIFORMS = defineStruct("RU", {
   w2: "u32",
   w3: "u32",
   count: "u32",
+  /** Row of the time-conditioning tensors for token n: `n & tmask` (see MM). */
+  tmask: "u32",
 });
 
 export function prelude(s: NetShape): string {

@@ -122,6 +122,17 @@ async function parity(
     const cs = await cpu.vjp(shared, cot);
     assertClose(gs.v, cs.v, "vjp v (shared time)");
     assertClose(gs.gradXt, cs.gradXt, "vjp gradXt (shared time)");
+    // one time for every token: each token reads the single conditioning row
+    const one = { ...inputs, time: new Float32Array(B * H).fill(0.625) };
+    assertClose(
+      await gpu.forward(one),
+      await cpu.forward(one),
+      "forward v (one time)",
+    );
+    const go = await gpu.vjp(one, cot);
+    const co = await cpu.vjp(one, cot);
+    assertClose(go.v, co.v, "vjp v (one time)");
+    assertClose(go.gradXt, co.gradXt, "vjp gradXt (one time)");
     // a second batch size reuses nothing from the first plan by mistake
     const small = {
       ...inputs,

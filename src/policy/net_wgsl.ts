@@ -164,7 +164,7 @@ function build(s: NetShape): PolicyKernels {
     epilogue: (r, g, acc) => `
       let o = ${r} * c4n + ${g};
       if ((u.flags & 2u) != 0u) { ada4[u.aux2 / 4u + o] = ${acc}; }
-      xout4[o] = xmid4[o] + ada4[u.aux / 4u + ${r} * (3u * C / 4u) + (2u * C / 4u) + ${g}] * ${acc};`,
+      xout4[o] = xmid4[o] + ada4[u.aux / 4u + (${r} & u.tmask) * (3u * C / 4u) + (2u * C / 4u) + ${g}] * ${acc};`,
   });
   // out = g @ Wᵀ with epilogue modes
   const mmtEpilogue = (r: string, c: string, acc: string) => `
@@ -204,7 +204,7 @@ function build(s: NetShape): PolicyKernels {
       bind4(5, "ada4"),
     ].join("\n"),
     loadA4: (r, k4) =>
-      `(src4[${r} * (C / 4u) + ${k4}] * ada4[u.aux / 4u + ${r} * (3u * C / 4u) + (2u * C / 4u) + ${k4}])`,
+      `(src4[${r} * (C / 4u) + ${k4}] * ada4[u.aux / 4u + (${r} & u.tmask) * (3u * C / 4u) + (2u * C / 4u) + ${k4}])`,
     epilogue: mmnEpilogue,
   });
   // gtemb += [gada1 | gada2] @ [Wa1ᵀ; Wa2ᵀ] (red = 6C; gada2 plane at u.aux)

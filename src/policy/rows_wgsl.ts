@@ -57,7 +57,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = gid.x;
   if (n >= u.rows) { return; }
   let st = stats_x(n * C);
-  let a = u.w0 + n * 3u * C;
+  let a = u.w0 + (n & u.tmask) * 3u * C;
   for (var c = 0u; c < C; c = c + 1u) {
     y[n * C + c] = ((x[n * C + c] - st.x) * st.y) * (1.0 + ada[a + c]) + ada[a + C + c];
   }
@@ -82,7 +82,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = gid.x;
   if (n >= u.rows) { return; }
   let st = stats_x(n * C);
-  let a = u.w0 + n * 3u * C;
+  let a = u.w0 + (n & u.tmask) * 3u * C;
+  let ga = u.w0 + n * 3u * C;
   let full = (u.flags & 1u) != 0u;
   let gate = (u.flags & 2u) != 0u;
   var s1 = 0.0;
@@ -94,10 +95,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     s1 = s1 + t;
     s2 = s2 + t * xh;
     if (full) {
-      gada[a + c] = g * xh;
-      gada[a + C + c] = g;
+      gada[ga + c] = g * xh;
+      gada[ga + C + c] = g;
     }
-    if (gate) { gada[a + 2u * C + c] = gx[n * C + c] * ada[u.w2 + n * C + c]; }
+    if (gate) { gada[ga + 2u * C + c] = gx[n * C + c] * ada[u.w2 + n * C + c]; }
   }
   let m1 = s1 / FC;
   let m2 = s2 / FC;
@@ -127,9 +128,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let st = stats_x(n * C);
   ${U(A, (a) => `var acc${a} = 0.0;`, " ")}
   let store = (u.flags & 1u) != 0u && gid.x < u.rows;
+  let af = (n & u.tmask) * 2u * C;
   for (var c = 0u; c < C; c = c + 1u) {
     let xh = (x[n * C + c] - st.x) * st.y;
-    let y = xh * (1.0 + adaf[n * 2u * C + c]) + adaf[n * 2u * C + C + c];
+    let y = xh * (1.0 + adaf[af + c]) + adaf[af + C + c];
     if (store) { yf[n * C + c] = y; }
     let w = u.w0 + c * A;
     ${U(A, (a) => `acc${a} = acc${a} + y * params[w + ${a}u];`, "\n    ")}
@@ -178,7 +180,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let w = u.w0 + c * A;
     let gy = ${U(A, (a) => `g${a} * params[w + ${a}u]`, " + ")};
     let xh = (x[n * C + c] - st.x) * st.y;
-    let t = gy * (1.0 + adaf[n * 2u * C + c]);
+    let t = gy * (1.0 + adaf[(n & u.tmask) * 2u * C + c]);
     s1 = s1 + t;
     s2 = s2 + t * xh;
     if (full) {

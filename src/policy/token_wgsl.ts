@@ -44,7 +44,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   ${
     U(H, (h) =>
-      `xmid[base + ${h}u * C] = x[base + ${h}u * C] + ada[(b * H + ${h}u) * 3u * C + 2u * C + c] * q${h};`)
+      `xmid[base + ${h}u * C] = x[base + ${h}u * C] + ada[((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c] * q${h};`)
   }
 }
 `;
@@ -102,7 +102,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   ${
     U(H, (h) =>
-      `xmid[base + ${h}u * C] = x[base + ${h}u * C] + ada[(b * H + ${h}u) * 3u * C + 2u * C + c] * q${
+      `xmid[base + ${h}u * C] = x[base + ${h}u * C] + ada[((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c] * q${
         h >> 2
       }.${XYZW[h & 3]};`)
   }
@@ -136,7 +136,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     U(H, (h) =>
       `let z${h} = z[base + ${h}u * C];
   let gm${h} = gx[base + ${h}u * C];
-  let gq${h} = gm${h} * ada[(b * H + ${h}u) * 3u * C + 2u * C + c];
+  let gq${h} = gm${h} * ada[((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c];
   var gz${h} = 0.0;`)
   }
   ${U(G, (g) => `var q${g} = vec4<f32>(0.0);`)}
@@ -231,7 +231,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     U(H, (h) =>
       `let z${h} = z[base + ${h}u * C];
   let gm${h} = gx[base + ${h}u * C];
-  let gq${h} = gm${h} * ada[(b * H + ${h}u) * 3u * C + 2u * C + c];
+  let gq${h} = gm${h} * ada[((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c];
   var q${h} = 0.0;
   var gz${h} = 0.0;`)
   }
