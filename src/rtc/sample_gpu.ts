@@ -204,6 +204,75 @@ function groups(n: number): [number, number] {
   return [Math.ceil(g / y), y];
 }
 
+/** Uniform blocks of the `n` flow steps of one chunk. */
+function packUniforms(
+  method: MethodConfig,
+  mode: Mode,
+  dims: { rows: number; A: number; seed: number },
+): Uint8Array[] {
+  const n = method.numFlowSteps;
+  const dt = 1 / n;
+  const flags = mode === "guided"
+    ? SAMPLE_FLAGS.guided
+    : mode === "prefix"
+    ? SAMPLE_FLAGS.prefix
+    : 0;
+  return Array.from({ length: n }, (_, k) => {
+    const t = k * dt;
+    return SAMPLE_UNIFORMS.pack({
+      count: dims.rows * dims.A,
+      rows: dims.rows,
+      flags: flags | (k === n - 1 ? SAMPLE_FLAGS.last : 0),
+      seed: dims.seed >>> 0,
+      schedule: SCHEDULE_CODE[method.schedule],
+      t,
+      omt: 1 - t,
+      dt,
+      gw: mode === "guided" ? guidanceWeight(t, method.maxGuidanceWeight) : 0,
+    });
+  });
+}
+
+/** The dispatches of one chunk (init, then per flow step prep, net, update). */
+function chunkDispatches(
+  device: GPUDevice,
+  p: Plan,
+  e: Extras,
+  call: { mode: Mode; uniforms: readonly GPUBuffer[]; rows: number; A: number },
+): Dispatch[] {
+  const { mode, uniforms, rows: N, A } = call;
+  const pipe = (code: string) => getPipeline(device, { code });
+  const pieces = p.pieces(mode === "prefix" ? 2 : 1);
+  const elems = groups(N * A);
+  const list: Dispatch[] = [{
+    pipeline: pipe(e.kernels.init),
+    buffers: [uniforms[0]!, e.meta, e.x, e.w, p.idx],
+    workgroups: elems,
+  }];
+  for (const u of uniforms) {
+    list.push({
+      pipeline: pipe(e.kernels.prep),
+      buffers: [u, e.meta, e.x, e.y, e.obs, p.xin, p.time],
+      workgroups: groups(N * p.k0),
+    });
+    if (mode === "guided") {
+      list.push(...pieces.tape, {
+        pipeline: pipe(e.kernels.guide),
+        buffers: [u, e.x, e.y, e.w, p.v, p.gv],
+        workgroups: elems,
+      }, ...pieces.backward);
+    } else {
+      list.push(...pieces.forward);
+    }
+    list.push({
+      pipeline: pipe(e.kernels.update),
+      buffers: [u, e.meta, e.y, p.v, p.gv, p.gradXt, e.x],
+      workgroups: elems,
+    });
+  }
+  return list;
+}
+
 /**
  * Samples one chunk per environment entirely on the GPU (see the module
  * doc): one submission and one readback per call. Same semantics and noise
@@ -252,8 +321,7 @@ export async function sampleChunkGpu(
   const { device, shape } = gpu;
   const { H, A, O } = shape;
   const N = batch * H;
-  const T = mode === "prefix" ? 2 : 1;
-  if (T > 1 && N <= T) {
+  if (mode === "prefix" && N <= 2) {
     fail(
       `training_time needs batch*H > 2 tokens: current value is ${N}`,
       RangeError,
@@ -272,26 +340,7 @@ export async function sampleChunkGpu(
     }
   }
   const n = method.numFlowSteps;
-  const dt = 1 / n;
-  const flags = mode === "guided"
-    ? SAMPLE_FLAGS.guided
-    : mode === "prefix"
-    ? SAMPLE_FLAGS.prefix
-    : 0;
-  const packed = Array.from({ length: n }, (_, k) => {
-    const t = k * dt;
-    return SAMPLE_UNIFORMS.pack({
-      count: N * A,
-      rows: N,
-      flags: flags | (k === n - 1 ? SAMPLE_FLAGS.last : 0),
-      seed: request.seed >>> 0,
-      schedule: SCHEDULE_CODE[method.schedule],
-      t,
-      omt: 1 - t,
-      dt,
-      gw: mode === "guided" ? guidanceWeight(t, method.maxGuidanceWeight) : 0,
-    });
-  });
+  const packed = packUniforms(method, mode, { rows: N, A, seed: request.seed });
   const chunk = await gpu.serial(async () => {
     const p = gpu.plan(batch);
     const e = extras(device, p, { H, A, O });
@@ -304,36 +353,12 @@ export async function sampleChunkGpu(
     writeBuffer(device, e.meta, meta);
     writeBuffer(device, e.obs, request.obs);
     if (mode !== "naive") writeBuffer(device, e.y, request.prevChunk!);
-    const pipe = (code: string) => getPipeline(device, { code });
-    const pieces = p.pieces(T);
-    const elems = groups(N * A);
-    const list: Dispatch[] = [{
-      pipeline: pipe(e.kernels.init),
-      buffers: [e.uniforms[0]!, e.meta, e.x, e.w, p.idx],
-      workgroups: elems,
-    }];
-    for (let k = 0; k < n; k++) {
-      const u = e.uniforms[k]!;
-      list.push({
-        pipeline: pipe(e.kernels.prep),
-        buffers: [u, e.meta, e.x, e.y, e.obs, p.xin, p.time],
-        workgroups: groups(N * p.k0),
-      });
-      if (mode === "guided") {
-        list.push(...pieces.tape, {
-          pipeline: pipe(e.kernels.guide),
-          buffers: [u, e.x, e.y, e.w, p.v, p.gv],
-          workgroups: elems,
-        }, ...pieces.backward);
-      } else {
-        list.push(...pieces.forward);
-      }
-      list.push({
-        pipeline: pipe(e.kernels.update),
-        buffers: [u, e.meta, e.y, p.v, p.gv, p.gradXt, e.x],
-        workgroups: elems,
-      });
-    }
+    const list = chunkDispatches(device, p, e, {
+      mode,
+      uniforms: e.uniforms.slice(0, n),
+      rows: N,
+      A,
+    });
     const enc = device.createCommandEncoder();
     dispatch(device, list, enc);
     enc.copyBufferToBuffer(e.x, 0, p.staging, 0, 4 * N * A);
@@ -346,4 +371,124 @@ export async function sampleChunkGpu(
     return out;
   });
   return { chunk };
+}
+
+/**
+ * The GPU buffers of a {@linkcode withChunkRecorder} session: the caller's
+ * kernels fill the inputs and read the output, so chunks can be sampled in a
+ * loop without leaving the GPU.
+ *
+ * @example
+ * ```ts ignore
+ * await withChunkRecorder(net, { batch: 256, seed: 0 }, async (rec) => {
+ *   const enc = device.createCommandEncoder();
+ *   dispatch(device, rec.record(resolveMethodConfig({ method: "realtime" })), enc);
+ *   device.queue.submit([enc.finish()]);
+ * });
+ * ```
+ */
+export interface ChunkRecorder {
+  /** The device of the net. */
+  readonly device: GPUDevice;
+  /** Number of environments B. */
+  readonly batch: number;
+  /** Observations `[B, O]` (f32), an input. */
+  readonly obs: GPUBuffer;
+  /** `[B]` of `vec4<u32>`: call counter, RNG stream, delay d, execution horizon s; an input. */
+  readonly meta: GPUBuffer;
+  /** Previous chunks `[B, H, A]` (f32, shifted and zero-padded), an input; not written by the sampler. */
+  readonly prevChunk: GPUBuffer;
+  /** The sampled chunks `[B, H, A]` (f32), written by the recorded dispatches. */
+  readonly chunk: GPUBuffer;
+  /**
+   * The dispatches that sample one chunk from the current inputs with a
+   * method (uniforms written once per method and session).
+   *
+   * @throws {TypeError} If the method has no GPU-resident path (bid).
+   */
+  record(method: MethodConfig): Dispatch[];
+}
+
+/**
+ * Runs `fn` with exclusive use of the net's GPU sampling buffers for a batch
+ * size (see {@linkcode ChunkRecorder}). The recorded dispatches compute
+ * exactly what {@linkcode sampleChunkGpu} computes for the same inputs. The
+ * recorder is only valid inside `fn`; `fn` must await its GPU work.
+ *
+ * @param net A WebGPU policy from `createNet`.
+ * @param options Batch size and run seed.
+ * @param fn The caller's GPU loop.
+ * @returns What `fn` returns.
+ * @throws {TypeError} If the net is not a WebGPU net.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await withChunkRecorder(net, { batch: 256, seed: 0 }, (rec) => myLoop(rec));
+ * ```
+ */
+export async function withChunkRecorder<T>(
+  net: PolicyNet,
+  options: { batch: number; seed: number },
+  fn: (recorder: ChunkRecorder) => Promise<T>,
+): Promise<T> {
+  const gpu = gpuNetInternals(net);
+  if (!gpu) {
+    fail(
+      `net must be a WebGPU net from createNet: current backend is ${net.backend}`,
+    );
+  }
+  const { batch } = options;
+  if (!Number.isInteger(batch) || batch < 1) {
+    fail(
+      `batch must be a positive integer: current value is ${batch}`,
+      RangeError,
+    );
+  }
+  const { device, shape } = gpu;
+  const { H, A, O } = shape;
+  const N = batch * H;
+  return await gpu.serial(async () => {
+    const p = gpu.plan(batch);
+    const e = extras(device, p, { H, A, O });
+    const sets = new Map<string, GPUBuffer[]>();
+    const recorder: ChunkRecorder = {
+      device,
+      batch,
+      obs: e.obs,
+      meta: e.meta,
+      prevChunk: e.y,
+      chunk: e.x,
+      record(method) {
+        const mode = modeOf(method);
+        if (!mode) {
+          fail(
+            `method must be naive, temporal_ensembling, realtime, hard_masking or training_time: current value is "${method.method}"`,
+          );
+        }
+        if (mode === "prefix" && N <= 2) {
+          fail(
+            `training_time needs batch*H > 2 tokens: current value is ${N}`,
+            RangeError,
+          );
+        }
+        const key = JSON.stringify(method);
+        let uniforms = sets.get(key);
+        if (!uniforms) {
+          uniforms = packUniforms(method, mode, {
+            rows: N,
+            A,
+            seed: options.seed,
+          }).map((u) => createUniform(device, u));
+          sets.set(key, uniforms);
+        }
+        return chunkDispatches(device, p, e, { mode, uniforms, rows: N, A });
+      },
+    };
+    try {
+      return await fn(recorder);
+    } finally {
+      await device.queue.onSubmittedWorkDone();
+      for (const set of sets.values()) for (const u of set) u.destroy();
+    }
+  });
 }

@@ -1,0 +1,288 @@
+/**
+ * WGSL of the GPU-fused `scan` evaluator (`scan_gpu.ts`): environment
+ * stepping with action noise and auto-reset, delay sampling, chunk
+ * bookkeeping and the per-environment rollout log, one invocation per
+ * environment. The GPU twin of `scan.ts` + `stepper.ts` + `rollout_log.ts`
+ * (same RNG coordinates, same order of operations).
+ *
+ * Bindings (group 0): 0 `params: ScanParams` (uniform), 1 `states`
+ * `[N, TASK_STATE_DIM]` f32, 2 `ctrl` `[N]` of `vec2<u32>` (episode,
+ * iteration), 3 `logs` `[N, LOG_STRIDE]` f32 (see {@linkcode SCAN_LOG}), 4
+ * `obs` `[N, TASK_OBS_DIM]` (the sampler's input), 5 `calls` `[N]` of
+ * `vec4<u32>` (the sampler's call counter, stream, delay, s), 6 `prev`
+ * `[N, H, A]` (the chunk being executed; the sampler's previous chunk), 7
+ * `next` `[N, H, A]` (the sampler's output), 8 `delays` (i32, one per
+ * iteration, or per iteration and environment).
+ *
+ * @module
+ */
+
+import { defineStruct, type StructLayout } from "../gpu/struct.ts";
+import { RNG_WGSL } from "../rng/rng_wgsl.ts";
+
+/** Workgroup size of the scan kernels. */
+export const SCAN_WORKGROUP = 64;
+
+/**
+ * Field offsets of one environment's row in the `logs` buffer; `prev1` and
+ * `prev2` (the last two executed actions, `A` floats each) follow at
+ * `SCAN_LOG.prev1` and `SCAN_LOG.prev1 + A`.
+ *
+ * @example
+ * ```ts
+ * import { SCAN_LOG, scanLogStride } from "./scan_gpu_wgsl.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(SCAN_LOG.firstSolved, 3);
+ * assert.equal(scanLogStride(2), 12);
+ * ```
+ */
+export const SCAN_LOG = Object.freeze({
+  firstDone: 0,
+  firstReturn: 1,
+  firstLength: 2,
+  firstSolved: 3,
+  maxDelta: 4,
+  maxDdelta: 5,
+  maxDeltaFirst: 6,
+  maxDdeltaFirst: 7,
+  prev1: 8,
+});
+
+/**
+ * Floats per environment in the `logs` buffer for action size `A`.
+ *
+ * @param actionDim Action size A.
+ * @returns `8 + 2·A`.
+ *
+ * @example
+ * ```ts
+ * import { scanLogStride } from "./scan_gpu_wgsl.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(scanLogStride(6), 20);
+ * ```
+ */
+export function scanLogStride(actionDim: number): number {
+  return SCAN_LOG.prev1 + 2 * actionDim;
+}
+
+/**
+ * Uniforms of the scan kernels (constant for a run).
+ *
+ * @example
+ * ```ts
+ * import { SCAN_PARAMS } from "./scan_gpu_wgsl.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(SCAN_PARAMS.size, 48);
+ * ```
+ */
+export const SCAN_PARAMS: StructLayout<
+  | "n"
+  | "seed"
+  | "noise_seed"
+  | "delay_seed"
+  | "s"
+  | "per_env"
+  | "noise_std"
+  | "pad0"
+  | "pad1"
+> = defineStruct("ScanParams", {
+  n: "u32",
+  seed: "u32",
+  noise_seed: "u32",
+  delay_seed: "u32",
+  s: "u32",
+  per_env: "u32",
+  noise_std: "f32",
+  pad0: "u32",
+  pad1: "u32",
+});
+
+/**
+ * Builds the scan shader: entry points `scan_reset` (reset every
+ * environment; the inputs of the initial chunk), `scan_begin` (sample this
+ * iteration's delay, fill the sampler's call record) and `scan_execute`
+ * (execute `s` actions, old chunk before the delay, new one after; step,
+ * log, auto-reset; shift the new chunk into `prev`).
+ *
+ * @param dims The task's WGSL (`Task.wgsl`), the delay profile's WGSL
+ *   (`profileWgsl`), chunk length H and action size A.
+ * @returns The WGSL source.
+ *
+ * @example
+ * ```ts
+ * import { scanShader } from "./scan_gpu_wgsl.ts";
+ * import { REACH_AROUND } from "../envs/reach_around/mod.ts";
+ * import { profileWgsl } from "../latency/profile_wgsl.ts";
+ * import assert from "node:assert/strict";
+ * const code = scanShader({
+ *   taskWgsl: REACH_AROUND.wgsl,
+ *   profileWgsl: profileWgsl({ kind: "fixed", delay: 1 }),
+ *   horizon: 4,
+ *   actionDim: REACH_AROUND.spec.actionDim,
+ * });
+ * assert.match(code, /fn scan_execute/);
+ * ```
+ */
+export function scanShader(dims: {
+  taskWgsl: string;
+  profileWgsl: string;
+  horizon: number;
+  actionDim: number;
+}): string {
+  const H = dims.horizon;
+  const A = dims.actionDim;
+  const L = SCAN_LOG;
+  return /* wgsl */ `
+${RNG_WGSL}
+${dims.taskWgsl}
+${dims.profileWgsl}
+${SCAN_PARAMS.wgsl}
+
+const H: u32 = ${H}u;
+const A: u32 = ${A}u;
+const HA: u32 = ${H * A}u;
+const LOG: u32 = ${scanLogStride(A)}u;
+const P1: u32 = ${L.prev1}u;
+const P2: u32 = ${L.prev1 + A}u;
+
+@group(0) @binding(0) var<uniform> params: ScanParams;
+@group(0) @binding(1) var<storage, read_write> states: array<f32>;
+@group(0) @binding(2) var<storage, read_write> ctrl: array<vec2<u32>>;
+@group(0) @binding(3) var<storage, read_write> logs: array<f32>;
+@group(0) @binding(4) var<storage, read_write> obs: array<f32>;
+@group(0) @binding(5) var<storage, read_write> calls: array<vec4<u32>>;
+@group(0) @binding(6) var<storage, read_write> prev: array<f32>;
+@group(0) @binding(7) var<storage, read_write> next: array<f32>;
+@group(0) @binding(8) var<storage, read_write> delays: array<i32>;
+
+// every entry point uses every binding, so one bind group (auto layout) fits all three
+fn scan_bind_all() {
+  _ = &states;
+  _ = &ctrl;
+  _ = &logs;
+  _ = &obs;
+  _ = &calls;
+  _ = &prev;
+  _ = &next;
+  _ = &delays;
+}
+
+fn scan_store(e: u32, s: ptr<function, array<f32, TASK_STATE_DIM>>) {
+  for (var i = 0u; i < TASK_STATE_DIM; i++) {
+    states[e * TASK_STATE_DIM + i] = (*s)[i];
+  }
+  let o = task_observe(s);
+  for (var i = 0u; i < TASK_OBS_DIM; i++) {
+    obs[e * TASK_OBS_DIM + i] = o[i];
+  }
+}
+
+@compute @workgroup_size(${SCAN_WORKGROUP})
+fn scan_reset(@builtin(global_invocation_id) gid: vec3<u32>) {
+  scan_bind_all();
+  let e = gid.x;
+  if (e >= params.n) { return; }
+  var s = task_reset(params.seed, e, 0u);
+  ctrl[e] = vec2<u32>(0u, 0u);
+  for (var i = 0u; i < LOG; i++) { logs[e * LOG + i] = 0.0; }
+  for (var i = 0u; i < HA; i++) { prev[e * HA + i] = 0.0; }
+  calls[e] = vec4<u32>(0u, e, 0u, params.s);
+  scan_store(e, &s);
+}
+
+@compute @workgroup_size(${SCAN_WORKGROUP})
+fn scan_begin(@builtin(global_invocation_id) gid: vec3<u32>) {
+  scan_bind_all();
+  let e = gid.x;
+  if (e >= params.n) { return; }
+  let it = ctrl[e].y;
+  let stream = select(0u, e, params.per_env != 0u);
+  let d = u32(clamp(sample_delay(params.delay_seed, stream, it), 0, i32(H)));
+  if (params.per_env != 0u) {
+    delays[it * params.n + e] = i32(d);
+  } else if (e == 0u) {
+    delays[it] = i32(d);
+  }
+  calls[e] = vec4<u32>(it + 1u, e, d, params.s);
+}
+
+@compute @workgroup_size(${SCAN_WORKGROUP})
+fn scan_execute(@builtin(global_invocation_id) gid: vec3<u32>) {
+  scan_bind_all();
+  let e = gid.x;
+  if (e >= params.n) { return; }
+  var s: array<f32, TASK_STATE_DIM>;
+  for (var i = 0u; i < TASK_STATE_DIM; i++) {
+    s[i] = states[e * TASK_STATE_DIM + i];
+  }
+  let c = ctrl[e];
+  var ep = c.x;
+  let it = c.y;
+  let d = calls[e].z;
+  let lg = e * LOG;
+  for (var i = 0u; i < params.s; i++) {
+    let t = it * params.s + i;
+    // THE EXECUTED ACTION: OLD CHUNK BEFORE THE DELAY, NEW ONE AFTER
+    var a: array<f32, TASK_ACTION_DIM>;
+    let src = e * HA + i * A;
+    for (var j = 0u; j < A; j++) {
+      if (i < d) { a[j] = prev[src + j]; } else { a[j] = next[src + j]; }
+    }
+    // SMOOTHNESS OF THE EXECUTED ACTIONS (BEFORE NOISE)
+    let in_first = logs[lg + ${L.firstDone}u] == 0.0;
+    if (t >= 1u) {
+      var d1 = 0.0;
+      var d2 = 0.0;
+      for (var j = 0u; j < A; j++) {
+        let p1 = logs[lg + P1 + j];
+        let p2 = logs[lg + P2 + j];
+        d1 += (a[j] - p1) * (a[j] - p1);
+        let dd = a[j] - 2.0 * p1 + p2;
+        d2 += dd * dd;
+      }
+      d1 = sqrt(d1);
+      d2 = sqrt(d2);
+      logs[lg + ${L.maxDelta}u] = max(logs[lg + ${L.maxDelta}u], d1);
+      if (in_first) { logs[lg + ${L.maxDeltaFirst}u] = max(logs[lg + ${L.maxDeltaFirst}u], d1); }
+      if (t >= 2u) {
+        logs[lg + ${L.maxDdelta}u] = max(logs[lg + ${L.maxDdelta}u], d2);
+        if (in_first) { logs[lg + ${L.maxDdeltaFirst}u] = max(logs[lg + ${L.maxDdeltaFirst}u], d2); }
+      }
+    }
+    for (var j = 0u; j < A; j++) {
+      logs[lg + P2 + j] = logs[lg + P1 + j];
+      logs[lg + P1 + j] = a[j];
+    }
+    // ACTION NOISE, STEP
+    if (params.noise_std > 0.0) {
+      for (var j = 0u; j < A; j++) {
+        a[j] = a[j] + params.noise_std * rng_normal(params.noise_seed, e, t * 8u + j, 0u);
+      }
+    }
+    let r = task_step(&s, a);
+    // FIRST-EPISODE LOG, AUTO-RESET
+    if (in_first) {
+      logs[lg + ${L.firstReturn}u] += r.x;
+      logs[lg + ${L.firstLength}u] += 1.0;
+      if (r.y > 0.5) {
+        logs[lg + ${L.firstDone}u] = 1.0;
+        logs[lg + ${L.firstSolved}u] = select(0.0, 1.0, r.z > 0.5);
+      }
+    }
+    if (r.y > 0.5) {
+      ep = ep + 1u;
+      s = task_reset(params.seed, e, ep);
+    }
+  }
+  ctrl[e] = vec2<u32>(ep, it + 1u);
+  scan_store(e, &s);
+  // SHIFT: THE NEW CHUNK WITHOUT ITS FIRST s ACTIONS, ZERO-PADDED
+  let keep = (H - params.s) * A;
+  for (var k = 0u; k < HA; k++) {
+    var v = 0.0;
+    if (k < keep) { v = next[e * HA + params.s * A + k]; }
+    prev[e * HA + k] = v;
+  }
+}
+`;
+}
