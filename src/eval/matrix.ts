@@ -113,6 +113,16 @@ export interface MatrixPlan {
   starve?: "hold" | "zero";
   /** Stepper factory per seed (e.g. a WebGPU `VecEnv`); default: the CPU twin. */
   makeStepper?: (seed: number) => EnvStepper | Promise<EnvStepper>;
+  /**
+   * An evaluator that runs a whole run elsewhere (e.g. the GPU-fused
+   * `evaluateScanGpu`); returns undefined where it does not apply (then the
+   * CPU-orchestrated evaluator runs). Its name goes into config.json as
+   * `engine`.
+   */
+  fused?: {
+    name: string;
+    run(key: RunKey): Promise<EvalResult> | undefined;
+  };
   /** Extra resolved configuration written into every config.json. */
   config?: Record<string, unknown>;
   /** Adapter name for the provenance. @default "unknown" */
@@ -283,6 +293,15 @@ export async function evaluateRun(
   plan: MatrixPlan,
   key: RunKey,
 ): Promise<EvalResult> {
+  return (await evaluateRunWithEngine(plan, key)).result;
+}
+
+async function evaluateRunWithEngine(
+  plan: MatrixPlan,
+  key: RunKey,
+): Promise<{ result: EvalResult; engine: string }> {
+  const fused = plan.fused?.run(key);
+  if (fused) return { result: await fused, engine: plan.fused!.name };
   const p = plan.profiles.find((x) => x.name === key.profile)!;
   const m = plan.methods.find((x) => x.name === key.method)!;
   const stepper = plan.makeStepper
@@ -298,7 +317,7 @@ export async function evaluateRun(
     stepper,
     temporalEnsemble: m.temporalEnsemble,
   };
-  return plan.evaluator === "async"
+  const result = plan.evaluator === "async"
     ? await evaluateAsync(plan.task, {
       ...common,
       sMin: plan.executeHorizon,
@@ -310,6 +329,12 @@ export async function evaluateRun(
       executeHorizon: plan.executeHorizon,
       delayMode: plan.delayMode,
     });
+  return {
+    result,
+    engine: plan.makeStepper
+      ? "cpu-orchestrated, custom stepper"
+      : "cpu-orchestrated",
+  };
 }
 
 /**
@@ -350,7 +375,7 @@ export async function runMatrix(
     }
     const t0 = performance.now();
     // EVALUATE
-    const result = await evaluateRun(plan, key);
+    const { result, engine } = await evaluateRunWithEngine(plan, key);
     const wall = (performance.now() - t0) / 1000;
     const row = resultRow(result.metrics, {
       profile: key.profile,
@@ -393,13 +418,17 @@ export async function runMatrix(
     });
     await writeJsonAtomic(join(dir, CONFIG_FILE), {
       ...prov,
+      engine,
       timing: {
         wallSeconds: wall,
         samplerCalls: result.samplerCalls,
-        samplerSeconds: result.samplerSeconds,
-        msPerSamplerCall: result.samplerCalls > 0
-          ? (1000 * result.samplerSeconds) / result.samplerCalls
+        samplerSeconds: Number.isFinite(result.samplerSeconds)
+          ? result.samplerSeconds
           : null,
+        msPerSamplerCall:
+          result.samplerCalls > 0 && Number.isFinite(result.samplerSeconds)
+            ? (1000 * result.samplerSeconds) / result.samplerCalls
+            : null,
       },
     });
     await writeTextFileAtomic(join(dir, RESULTS_FILE), formatResultsCsv([row]));

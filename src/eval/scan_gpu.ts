@@ -105,6 +105,12 @@ export interface ScanGpuSplit {
   delays: number;
   /** The final readback and metric computation. */
   readback: number;
+  /**
+   * Median round trip of an empty submission (seconds), measured before the
+   * run and already subtracted from every phase above (each phase waits for
+   * the GPU once per iteration; on llvmpipe that wait alone costs ~10 ms).
+   */
+  sync: number;
 }
 
 /**
@@ -211,7 +217,13 @@ export async function evaluateScanGpu(
   const nDelays = iterations * (perEnv ? N : 1);
   const stride = scanLogStride(A);
   const timing = options.timing ?? false;
-  const split: ScanGpuSplit = { policy: 0, env: 0, delays: 0, readback: 0 };
+  const split: ScanGpuSplit = {
+    policy: 0,
+    env: 0,
+    delays: 0,
+    readback: 0,
+    sync: 0,
+  };
   const t0 = performance.now();
 
   const { logs, delays } = await withChunkRecorder(
@@ -276,7 +288,10 @@ export async function evaluateScanGpu(
 
       // one submission per phase (timed) or per iteration
       const run = async (
-        phases: [keyof ScanGpuSplit, (enc: GPUCommandEncoder) => void][],
+        phases: [
+          "policy" | "env" | "delays",
+          (enc: GPUCommandEncoder) => void,
+        ][],
       ) => {
         if (!timing) {
           const enc = device.createCommandEncoder();
@@ -290,9 +305,22 @@ export async function evaluateScanGpu(
           record(enc);
           device.queue.submit([enc.finish()]);
           await device.queue.onSubmittedWorkDone();
-          split[phase] += (performance.now() - t) / 1000;
+          split[phase] += Math.max(
+            0,
+            (performance.now() - t) / 1000 - split.sync,
+          );
         }
       };
+      if (timing) {
+        const trips: number[] = [];
+        for (let k = 0; k < 15; k++) {
+          const t = performance.now();
+          device.queue.submit([device.createCommandEncoder().finish()]);
+          await device.queue.onSubmittedWorkDone();
+          trips.push((performance.now() - t) / 1000);
+        }
+        split.sync = trips.sort((a, b) => a - b)[7]!;
+      }
       try {
         await run([
           ["env", (enc) => dispatch(device, [reset], enc)],

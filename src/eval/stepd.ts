@@ -42,6 +42,7 @@ import {
 } from "./matrix.ts";
 import { mergeRuns } from "./merge.ts";
 import { loadPolicy } from "./policy_loader.ts";
+import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
 import { vecEnvStepper } from "./stepper.ts";
 import type { ChunkSampler } from "./types.ts";
 
@@ -168,7 +169,12 @@ Options:
   --checkpoint <path>      policy (default exp_runs/checkpoints/<task>/plain_h4.safetensors,
                            the seed's chunk length H = 4)
   --backend cpu|webgpu     policy backend (default: WebGPU if an adapter exists)
-  --env-backend cpu|webgpu environment stepping (default cpu)
+  --env-backend auto|cpu|webgpu   where environments, delays and bookkeeping run:
+                           webgpu = scan: the GPU-fused evaluator (one readback per run;
+                           bid and temporal_ensembling stay CPU-orchestrated), async: the
+                           WGSL environments stepped per control step; cpu = CPU twin with
+                           one GPU call per chunk; auto = webgpu for scan when the policy
+                           runs on WebGPU, else cpu (default auto)
   --out <dir>              output root (default ${d.out})
   --shard i/n              run every n-th run starting at i
   --force                  recompute finished runs
@@ -272,7 +278,7 @@ export async function stepDMain(
         starve: { type: "string", default: "hold" },
         checkpoint: { type: "string" },
         backend: { type: "string" },
-        "env-backend": { type: "string", default: "cpu" },
+        "env-backend": { type: "string", default: "auto" },
         out: { type: "string", default: d.out },
         shard: { type: "string" },
         force: { type: "boolean", default: false },
@@ -329,9 +335,10 @@ export async function stepDMain(
     const backendName = values.backend === undefined
       ? undefined
       : parseBackendName(values.backend, "--backend");
-    const envBackendName = parseBackendName(
+    const envChoice = parseChoice(
       values["env-backend"],
       "--env-backend",
+      ["auto", "cpu", "webgpu"] as const,
     );
     const profileConfigs = await readProfiles(values.profiles);
 
@@ -361,18 +368,46 @@ export async function stepDMain(
       );
     }
     const naive = samplerFor("naive");
-    const envBackend = envBackendName === "cpu"
-      ? undefined
-      : await getBackend({ backend: envBackendName });
+    // WHERE ENVIRONMENTS RUN: FUSED GPU SCAN, WGSL STEPPER (ASYNC) OR CPU TWIN
+    const gpuNet = net?.backend === "webgpu" ? net : undefined;
+    if (envChoice === "webgpu" && evaluator === "scan" && !gpuNet) {
+      throw new RangeError(
+        `Cannot use --env-backend webgpu with the scan evaluator as the policy does not run on WebGPU (no adapter, --backend cpu or a test sampler): current value is "webgpu"`,
+      );
+    }
+    const useFused = evaluator === "scan" && envChoice !== "cpu" &&
+      gpuNet !== undefined;
+    const envBackendName = useFused || envChoice === "webgpu"
+      ? "webgpu"
+      : "cpu";
+    const envBackend = evaluator === "async" && envChoice === "webgpu"
+      ? await getBackend({ backend: "webgpu" })
+      : undefined;
+    const profileList = Object.entries(profileConfigs).map(([n, config]) => ({
+      name: n,
+      profile: resolveProfile(config),
+      config,
+    }));
+    const methodConfigs = new Map(
+      methodNames.map((m) => [m, resolveMethodConfig({ method: m })]),
+    );
+    if (useFused) {
+      const cpuOnly = methodNames.filter((m) =>
+        !canScanOnGpu(gpuNet, methodConfigs.get(m)!)
+      );
+      if (cpuOnly.length > 0) {
+        err(
+          `${name}: ${
+            cpuOnly.join(", ")
+          } have no GPU-fused path: CPU twin environments, one GPU call per chunk`,
+        );
+      }
+    }
     plan = {
       root: values.out,
       level: task.spec.name,
       task,
-      profiles: Object.entries(profileConfigs).map(([n, config]) => ({
-        name: n,
-        profile: resolveProfile(config),
-        config,
-      })),
+      profiles: profileList,
       methods: methodNames.map((m) => ({
         ...matrixMethod(m, samplerFor),
         initialSampler: naive,
@@ -396,6 +431,25 @@ export async function stepDMain(
               seed,
             }),
           )
+        : undefined,
+      fused: useFused
+        ? {
+          name: "webgpu-fused",
+          run: (key) => {
+            const method = methodConfigs.get(key.method as MethodName)!;
+            if (!canScanOnGpu(gpuNet, method)) return undefined;
+            return evaluateScanGpu(task, {
+              net: gpuNet,
+              method,
+              profile: profileList.find((p) => p.name === key.profile)!
+                .profile,
+              seed: key.seed,
+              numEnvs: rollouts,
+              executeHorizon,
+              delayMode,
+            });
+          },
+        }
         : undefined,
       config: {
         checkpoint: checkpointPath,
