@@ -41,16 +41,10 @@ import {
 } from "../rtc/method_config.ts";
 import { withChunkRecorder } from "../rtc/sample_gpu.ts";
 import { computeRunMetrics } from "./metrics.ts";
-import { createRolloutLog } from "./rollout_log.ts";
 import { ACTION_NOISE_SALT } from "./stepper.ts";
 import { checkInt, deriveDelaySeed, type EvalResult } from "./common.ts";
-import {
-  SCAN_LOG,
-  SCAN_PARAMS,
-  SCAN_WORKGROUP,
-  scanLogStride,
-  scanShader,
-} from "./scan_gpu_wgsl.ts";
+import { SCAN_PARAMS, SCAN_WORKGROUP, scanShader } from "./scan_gpu_wgsl.ts";
+import { decodeGpuLog, gpuLogStride } from "./rollout_log_wgsl.ts";
 
 /**
  * Options for {@linkcode evaluateScanGpu}.
@@ -215,7 +209,7 @@ export async function evaluateScanGpu(
   const perEnv = (options.delayMode ?? "shared") === "per_env";
   const iterations = Math.ceil(spec.maxTimesteps / s);
   const nDelays = iterations * (perEnv ? N : 1);
-  const stride = scanLogStride(A);
+  const stride = gpuLogStride(A);
   const timing = options.timing ?? false;
   const split: ScanGpuSplit = {
     policy: 0,
@@ -355,23 +349,8 @@ export async function evaluateScanGpu(
 
   // THE ROLLOUT LOG AND THE METRICS (AS evaluateScan)
   const tm = performance.now();
-  const log = createRolloutLog(N, { actionDim: A });
-  const L = SCAN_LOG;
-  for (let e = 0; e < N; e++) {
-    const row = logs.subarray(e * stride, (e + 1) * stride);
-    log.firstDone[e] = row[L.firstDone]! > 0.5 ? 1 : 0;
-    log.firstReturn[e] = row[L.firstReturn]!;
-    log.firstLength[e] = row[L.firstLength]!;
-    log.firstSolved[e] = row[L.firstSolved]! > 0.5 ? 1 : 0;
-    log.maxDelta[e] = row[L.maxDelta]!;
-    log.maxDdelta[e] = row[L.maxDdelta]!;
-    log.maxDeltaFirst[e] = row[L.maxDeltaFirst]!;
-    log.maxDdeltaFirst[e] = row[L.maxDdeltaFirst]!;
-    log.prev1.set(row.subarray(L.prev1, L.prev1 + A), e * A);
-    log.prev2.set(row.subarray(L.prev1 + A, L.prev1 + 2 * A), e * A);
-  }
   const steps = iterations * s;
-  log.steps = steps;
+  const log = decodeGpuLog(logs, { numEnvs: N, actionDim: A, steps });
   const samplerCalls = iterations + 1;
   const metrics = computeRunMetrics(log, {
     delays,

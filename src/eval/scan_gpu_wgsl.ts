@@ -7,7 +7,7 @@
  *
  * Bindings (group 0): 0 `params: ScanParams` (uniform), 1 `states`
  * `[N, TASK_STATE_DIM]` f32, 2 `ctrl` `[N]` of `vec2<u32>` (episode,
- * iteration), 3 `logs` `[N, LOG_STRIDE]` f32 (see {@linkcode SCAN_LOG}), 4
+ * iteration), 3 `logs` `[N, gpuLogStride(A)]` f32 (`rollout_log_wgsl.ts`), 4
  * `obs` `[N, TASK_OBS_DIM]` (the sampler's input), 5 `calls` `[N]` of
  * `vec4<u32>` (the sampler's call counter, stream, delay, s), 6 `prev`
  * `[N, H, A]` (the chunk being executed; the sampler's previous chunk), 7
@@ -19,51 +19,10 @@
 
 import { defineStruct, type StructLayout } from "../gpu/struct.ts";
 import { RNG_WGSL } from "../rng/rng_wgsl.ts";
+import { evalStepWgsl } from "./rollout_log_wgsl.ts";
 
 /** Workgroup size of the scan kernels. */
 export const SCAN_WORKGROUP = 64;
-
-/**
- * Field offsets of one environment's row in the `logs` buffer; `prev1` and
- * `prev2` (the last two executed actions, `A` floats each) follow at
- * `SCAN_LOG.prev1` and `SCAN_LOG.prev1 + A`.
- *
- * @example
- * ```ts
- * import { SCAN_LOG, scanLogStride } from "./scan_gpu_wgsl.ts";
- * import assert from "node:assert/strict";
- * assert.equal(SCAN_LOG.firstSolved, 3);
- * assert.equal(scanLogStride(2), 12);
- * ```
- */
-export const SCAN_LOG = Object.freeze({
-  firstDone: 0,
-  firstReturn: 1,
-  firstLength: 2,
-  firstSolved: 3,
-  maxDelta: 4,
-  maxDdelta: 5,
-  maxDeltaFirst: 6,
-  maxDdeltaFirst: 7,
-  prev1: 8,
-});
-
-/**
- * Floats per environment in the `logs` buffer for action size `A`.
- *
- * @param actionDim Action size A.
- * @returns `8 + 2·A`.
- *
- * @example
- * ```ts
- * import { scanLogStride } from "./scan_gpu_wgsl.ts";
- * import assert from "node:assert/strict";
- * assert.equal(scanLogStride(6), 20);
- * ```
- */
-export function scanLogStride(actionDim: number): number {
-  return SCAN_LOG.prev1 + 2 * actionDim;
-}
 
 /**
  * Uniforms of the scan kernels (constant for a run).
@@ -131,7 +90,6 @@ export function scanShader(dims: {
 }): string {
   const H = dims.horizon;
   const A = dims.actionDim;
-  const L = SCAN_LOG;
   return /* wgsl */ `
 ${RNG_WGSL}
 ${dims.taskWgsl}
@@ -141,9 +99,6 @@ ${SCAN_PARAMS.wgsl}
 const H: u32 = ${H}u;
 const A: u32 = ${A}u;
 const HA: u32 = ${H * A}u;
-const LOG: u32 = ${scanLogStride(A)}u;
-const P1: u32 = ${L.prev1}u;
-const P2: u32 = ${L.prev1 + A}u;
 
 @group(0) @binding(0) var<uniform> params: ScanParams;
 @group(0) @binding(1) var<storage, read_write> states: array<f32>;
@@ -154,7 +109,7 @@ const P2: u32 = ${L.prev1 + A}u;
 @group(0) @binding(6) var<storage, read_write> prev: array<f32>;
 @group(0) @binding(7) var<storage, read_write> next: array<f32>;
 @group(0) @binding(8) var<storage, read_write> delays: array<i32>;
-
+${evalStepWgsl(A)}
 // every entry point uses every binding, so one bind group (auto layout) fits all three
 fn scan_bind_all() {
   _ = &states;
@@ -219,60 +174,14 @@ fn scan_execute(@builtin(global_invocation_id) gid: vec3<u32>) {
   var ep = c.x;
   let it = c.y;
   let d = calls[e].z;
-  let lg = e * LOG;
   for (var i = 0u; i < params.s; i++) {
-    let t = it * params.s + i;
     // THE EXECUTED ACTION: OLD CHUNK BEFORE THE DELAY, NEW ONE AFTER
     var a: array<f32, TASK_ACTION_DIM>;
     let src = e * HA + i * A;
     for (var j = 0u; j < A; j++) {
       if (i < d) { a[j] = prev[src + j]; } else { a[j] = next[src + j]; }
     }
-    // SMOOTHNESS OF THE EXECUTED ACTIONS (BEFORE NOISE)
-    let in_first = logs[lg + ${L.firstDone}u] == 0.0;
-    if (t >= 1u) {
-      var d1 = 0.0;
-      var d2 = 0.0;
-      for (var j = 0u; j < A; j++) {
-        let p1 = logs[lg + P1 + j];
-        let p2 = logs[lg + P2 + j];
-        d1 += (a[j] - p1) * (a[j] - p1);
-        let dd = a[j] - 2.0 * p1 + p2;
-        d2 += dd * dd;
-      }
-      d1 = sqrt(d1);
-      d2 = sqrt(d2);
-      logs[lg + ${L.maxDelta}u] = max(logs[lg + ${L.maxDelta}u], d1);
-      if (in_first) { logs[lg + ${L.maxDeltaFirst}u] = max(logs[lg + ${L.maxDeltaFirst}u], d1); }
-      if (t >= 2u) {
-        logs[lg + ${L.maxDdelta}u] = max(logs[lg + ${L.maxDdelta}u], d2);
-        if (in_first) { logs[lg + ${L.maxDdeltaFirst}u] = max(logs[lg + ${L.maxDdeltaFirst}u], d2); }
-      }
-    }
-    for (var j = 0u; j < A; j++) {
-      logs[lg + P2 + j] = logs[lg + P1 + j];
-      logs[lg + P1 + j] = a[j];
-    }
-    // ACTION NOISE, STEP
-    if (params.noise_std > 0.0) {
-      for (var j = 0u; j < A; j++) {
-        a[j] = a[j] + params.noise_std * rng_normal(params.noise_seed, e, t * 8u + j, 0u);
-      }
-    }
-    let r = task_step(&s, a);
-    // FIRST-EPISODE LOG, AUTO-RESET
-    if (in_first) {
-      logs[lg + ${L.firstReturn}u] += r.x;
-      logs[lg + ${L.firstLength}u] += 1.0;
-      if (r.y > 0.5) {
-        logs[lg + ${L.firstDone}u] = 1.0;
-        logs[lg + ${L.firstSolved}u] = select(0.0, 1.0, r.z > 0.5);
-      }
-    }
-    if (r.y > 0.5) {
-      ep = ep + 1u;
-      s = task_reset(params.seed, e, ep);
-    }
+    eval_step(e, it * params.s + i, a, &s, &ep);
   }
   ctrl[e] = vec2<u32>(ep, it + 1u);
   scan_store(e, &s);
