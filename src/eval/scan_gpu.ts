@@ -43,6 +43,7 @@ import { withChunkRecorder } from "../rtc/sample_gpu.ts";
 import { computeRunMetrics } from "./metrics.ts";
 import { ACTION_NOISE_SALT } from "./stepper.ts";
 import { checkInt, deriveDelaySeed, type EvalResult } from "./common.ts";
+import { createPhaseRunner, type GpuSplit } from "./gpu_phases.ts";
 import { SCAN_PARAMS, SCAN_WORKGROUP, scanShader } from "./scan_gpu_wgsl.ts";
 import { decodeGpuLog, gpuLogStride } from "./rollout_log_wgsl.ts";
 
@@ -90,22 +91,7 @@ export interface ScanGpuOptions {
  * const total = (s: ScanGpuSplit): number => s.policy + s.env + s.delays + s.readback;
  * ```
  */
-export interface ScanGpuSplit {
-  /** Chunk sampling (every network and sampling dispatch). */
-  policy: number;
-  /** `scan_execute`: action selection, noise, stepping, log, shift (and the reset). */
-  env: number;
-  /** `scan_begin`: delay draws and the sampler's call records. */
-  delays: number;
-  /** The final readback and metric computation. */
-  readback: number;
-  /**
-   * Median round trip of an empty submission (seconds), measured before the
-   * run and already subtracted from every phase above (each phase waits for
-   * the GPU once per iteration; on llvmpipe that wait alone costs ~10 ms).
-   */
-  sync: number;
-}
+export type ScanGpuSplit = GpuSplit;
 
 /**
  * Result of {@linkcode evaluateScanGpu}: an `EvalResult` (its
@@ -211,15 +197,9 @@ export async function evaluateScanGpu(
   const nDelays = iterations * (perEnv ? N : 1);
   const stride = gpuLogStride(A);
   const timing = options.timing ?? false;
-  const split: ScanGpuSplit = {
-    policy: 0,
-    env: 0,
-    delays: 0,
-    readback: 0,
-    sync: 0,
-  };
   const t0 = performance.now();
 
+  let split: GpuSplit | undefined;
   const { logs, delays } = await withChunkRecorder(
     net,
     { batch: N, seed },
@@ -280,41 +260,9 @@ export async function evaluateScanGpu(
       const sample = rec.record(method);
       const chunkBytes = 4 * N * H * A;
 
-      // one submission per phase (timed) or per iteration
-      const run = async (
-        phases: [
-          "policy" | "env" | "delays",
-          (enc: GPUCommandEncoder) => void,
-        ][],
-      ) => {
-        if (!timing) {
-          const enc = device.createCommandEncoder();
-          for (const [, record] of phases) record(enc);
-          device.queue.submit([enc.finish()]);
-          return;
-        }
-        for (const [phase, record] of phases) {
-          const t = performance.now();
-          const enc = device.createCommandEncoder();
-          record(enc);
-          device.queue.submit([enc.finish()]);
-          await device.queue.onSubmittedWorkDone();
-          split[phase] += Math.max(
-            0,
-            (performance.now() - t) / 1000 - split.sync,
-          );
-        }
-      };
-      if (timing) {
-        const trips: number[] = [];
-        for (let k = 0; k < 15; k++) {
-          const t = performance.now();
-          device.queue.submit([device.createCommandEncoder().finish()]);
-          await device.queue.onSubmittedWorkDone();
-          trips.push((performance.now() - t) / 1000);
-        }
-        split.sync = trips.sort((a, b) => a - b)[7]!;
-      }
+      const phases = await createPhaseRunner(device, timing);
+      split = phases.split;
+      const run = phases.run;
       try {
         await run([
           ["env", (enc) => dispatch(device, [reset], enc)],
@@ -339,7 +287,7 @@ export async function evaluateScanGpu(
             await readBuffer(device, delayBuf!, 4 * nDelays),
           ),
         };
-        split.readback += (performance.now() - tr) / 1000;
+        phases.split.readback += (performance.now() - tr) / 1000;
         return out;
       } finally {
         for (const b of own) b!.destroy();
@@ -361,13 +309,13 @@ export async function evaluateScanGpu(
     meanS: s,
     inferences: samplerCalls * N,
   });
-  split.readback += (performance.now() - tm) / 1000;
+  if (split) split.readback += (performance.now() - tm) / 1000;
   return {
     metrics,
     delays,
     log,
     samplerCalls,
-    samplerSeconds: timing ? split.policy : NaN,
+    samplerSeconds: timing && split ? split.policy : NaN,
     steps,
     wallSeconds: (performance.now() - t0) / 1000,
     ...(timing ? { split } : {}),

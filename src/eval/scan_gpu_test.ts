@@ -1,43 +1,18 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { gpuTest } from "../gpu/testing.ts";
 import { getTask } from "../envs/registry.ts";
 import { SEED_PROFILES } from "../latency/presets.ts";
 import { resolveProfile } from "../latency/resolve.ts";
-import { loadCheckpoint } from "../policy/checkpoint.ts";
-import { createGpuNet } from "../policy/net_gpu.ts";
-import { paramLayout } from "../policy/params.ts";
 import { type MethodName, resolveMethodConfig } from "../rtc/method_config.ts";
 import { sampleChunk } from "../rtc/sample.ts";
 import { evaluateScan } from "./scan.ts";
 import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
+import { assertRunsAgree, loadShippedNet } from "./_gpu_parity.ts";
 
 // The fused GPU evaluator against the CPU-orchestrated one (CPU twin
 // stepper, the same net sampling chunk by chunk), shipped reach_around
-// policy, 32 rollouts. Tolerances: delays are integer draws and must be
-// identical; the WGSL and CPU twins of reach_around agree to float32
-// rounding and the task is not chaotic, so every rollout must have the same
-// first-episode outcome (solved flag and length); returns are summed in
-// float32 on the GPU and float64 on the CPU (|Δ| ≤ 1e-4); the smoothness
-// maxima agree to 1e-4 relative. A wrong action index, delay, noise
-// coordinate or shift changes outcomes of many rollouts.
+// policies, 32 rollouts; tolerances in _gpu_parity.ts.
 const N = 32;
-const TOL = 1e-4;
-const root = (p: string) =>
-  fileURLToPath(new URL(`../../${p}`, import.meta.url));
-
-async function loadNet(device: GPUDevice, variant: string) {
-  const ckpt = await loadCheckpoint(
-    root(`exp_runs/checkpoints/reach_around/${variant}.safetensors`),
-  );
-  const dims = { obsDim: ckpt.obsDim, actionDim: ckpt.actionDim };
-  return createGpuNet(device, {
-    config: ckpt.config,
-    ...dims,
-    layout: paramLayout(ckpt.config, dims),
-    params: ckpt.params,
-  });
-}
 
 async function compare(
   device: GPUDevice,
@@ -49,7 +24,7 @@ async function compare(
   },
 ) {
   const task = getTask("reach_around");
-  const net = await loadNet(device, c.variant);
+  const net = await loadShippedNet(device, c.variant);
   try {
     const method = resolveMethodConfig({ method: c.method });
     const naive = resolveMethodConfig({ method: "naive" });
@@ -68,36 +43,13 @@ async function compare(
       initialSampler: (req) => sampleChunk(net, req, naive),
       horizon: net.config.actionChunkSize,
     });
-    const what = `${c.variant} ${c.method} s=${c.s} ${c.delayMode}`;
-    assert.deepEqual(gpu.delays, cpu.delays, `${what}: delays`);
-    assert.equal(gpu.steps, cpu.steps);
+    assertRunsAgree(
+      gpu,
+      cpu,
+      `${c.variant} ${c.method} s=${c.s} ${c.delayMode}`,
+    );
+    assert.deepEqual(gpu.delays, cpu.delays, "scan delays in the same order");
     assert.equal(gpu.samplerCalls, cpu.samplerCalls);
-    assert.deepEqual(gpu.log.firstSolved, cpu.log.firstSolved, what);
-    assert.deepEqual(gpu.log.firstLength, cpu.log.firstLength, what);
-    for (let e = 0; e < N; e++) {
-      assert.ok(
-        Math.abs(gpu.log.firstReturn[e]! - cpu.log.firstReturn[e]!) <= TOL,
-        `${what}: return of rollout ${e}`,
-      );
-      for (
-        const k of [
-          "maxDelta",
-          "maxDdelta",
-          "maxDeltaFirst",
-          "maxDdeltaFirst",
-        ] as const
-      ) {
-        const a = gpu.log[k][e]!, b = cpu.log[k][e]!;
-        assert.ok(
-          Math.abs(a - b) <= TOL * (1 + Math.abs(b)),
-          `${what}: ${k} of rollout ${e}: ${a} vs ${b}`,
-        );
-      }
-    }
-    // at least some rollouts solve and some delays are non-zero, or the
-    // comparison would be vacuous
-    assert.ok(gpu.metrics.returned_episode_solved > 0.5, what);
-    assert.ok(gpu.delays.some((d) => d > 0), what);
   } finally {
     net.destroy?.();
   }
@@ -139,7 +91,7 @@ gpuTest(
 gpuTest(
   "evaluateScanGpu() rejects methods without a GPU-resident sampler",
   async (device) => {
-    const net = await loadNet(device, "plain_h4");
+    const net = await loadShippedNet(device, "plain_h4");
     try {
       const bid = resolveMethodConfig({ method: "bid" });
       assert.equal(canScanOnGpu(net, bid), false);

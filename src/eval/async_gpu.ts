@@ -1,0 +1,337 @@
+/**
+ * The GPU-fused `async` evaluator: RTC Algorithm 1 of `async.ts` (DESIGN
+ * 6.2) with everything on the GPU. Per control step one submission records
+ * `async_begin` (land due inferences; start new ones: delay draw, forecast,
+ * frozen prefix, call record), the chunk sampler over every environment
+ * (`withChunkRecorder`), and `async_execute` (keep the chunks of the
+ * environments that started, land zero delays, execute or starve, step,
+ * log). One readback per run.
+ *
+ * The sampler runs on all rows at every control step and only the rows of
+ * starting environments are kept: a row's chunk depends only on its own
+ * inputs and RNG coordinates (counter k + 1, stream e), so the kept chunks
+ * equal those of `evaluateAsync`'s batched calls over exactly the starting
+ * rows. The cost is the full batch per control step (`samplerCalls` counts
+ * these), where `evaluateAsync` samples only the starting rows.
+ *
+ * Forecasters: oracle and buffer_max (ring ≤ {@linkcode ASYNC_MAX_RING});
+ * quantile forecasters, bid and temporal ensembling use `evaluateAsync`.
+ * Same RNG coordinates as `evaluateAsync` with the CPU twin stepper; the
+ * environments run their WGSL twins (see `scan_gpu.ts` on agreement).
+ * `delays` lists each environment's inferences in order, environment by
+ * environment (`evaluateAsync` lists them by control step; the metrics do
+ * not depend on the order).
+ *
+ * @module
+ */
+import {
+  createStorage,
+  createUniform,
+  type Dispatch,
+  dispatch,
+  getPipeline,
+  readBuffer,
+} from "../gpu/kernel.ts";
+import type { Task } from "../envs/types.ts";
+import { profileWgsl } from "../latency/profile_wgsl.ts";
+import type { DelayProfile } from "../latency/types.ts";
+import type { PolicyNet } from "../policy/net.ts";
+import {
+  type MethodConfig,
+  resolveMethodConfig,
+} from "../rtc/method_config.ts";
+import { withChunkRecorder } from "../rtc/sample_gpu.ts";
+import { checkInt, deriveDelaySeed } from "./common.ts";
+import { createPhaseRunner, type GpuSplit } from "./gpu_phases.ts";
+import { computeRunMetrics } from "./metrics.ts";
+import { decodeGpuLog, gpuLogStride } from "./rollout_log_wgsl.ts";
+import { canScanOnGpu, type ScanGpuResult } from "./scan_gpu.ts";
+import { ACTION_NOISE_SALT } from "./stepper.ts";
+import {
+  ASYNC_CTRL_FIELDS,
+  ASYNC_MAX_RING,
+  ASYNC_PARAMS,
+  ASYNC_WORKGROUP,
+  asyncShader,
+} from "./async_gpu_wgsl.ts";
+
+/**
+ * A forecaster the GPU path implements.
+ *
+ * @example
+ * ```ts
+ * import type { GpuForecaster } from "./async_gpu.ts";
+ * const f: GpuForecaster = { kind: "buffer_max", size: 10 };
+ * ```
+ */
+export type GpuForecaster =
+  | { kind: "oracle" }
+  | { kind: "buffer_max"; size: number };
+
+/**
+ * Options for {@linkcode evaluateAsyncGpu}.
+ *
+ * @example
+ * ```ts
+ * import type { AsyncGpuOptions } from "./async_gpu.ts";
+ * const describe = (o: AsyncGpuOptions): string => `${o.method.method}, s_min ${o.sMin ?? 1}`;
+ * ```
+ */
+export interface AsyncGpuOptions {
+  /** A WebGPU policy from `createNet`. */
+  net: PolicyNet;
+  /** The evaluated method (resolved). */
+  method: MethodConfig;
+  /** Method of the first chunk. @default naive */
+  initialMethod?: MethodConfig;
+  /** Delay profile from `resolveProfile` (per-environment draws). */
+  profile: DelayProfile;
+  /** Run seed. */
+  seed: number;
+  /** Number of rollouts. */
+  numEnvs: number;
+  /** Minimum executed actions before the next inference (1..H). @default 1 */
+  sMin?: number;
+  /** Delay forecaster. @default oracle */
+  forecaster?: GpuForecaster;
+  /** What a starved environment executes. @default "hold" */
+  starve?: "hold" | "zero";
+  /** Control steps. @default task.spec.maxTimesteps */
+  numSteps?: number;
+  /** Std of the Gaussian action noise. @default 0.1 */
+  actionNoise?: number;
+  /** Wait after each phase and report the time split. @default false */
+  timing?: boolean;
+}
+
+/**
+ * Whether {@linkcode evaluateAsyncGpu} can run: a WebGPU net, a method with
+ * a GPU-resident sampler other than temporal ensembling, and an oracle or
+ * buffer_max forecaster with a ring of at most {@linkcode ASYNC_MAX_RING}.
+ *
+ * @param net The policy.
+ * @param method A resolved method config.
+ * @param forecaster The forecaster config (`{ kind: "quantile", ... }` is not supported).
+ * @returns True when the fused evaluator applies.
+ *
+ * @example
+ * ```ts
+ * import { canAsyncOnGpu } from "./async_gpu.ts";
+ * import { resolveMethodConfig } from "../rtc/method_config.ts";
+ * import { createNet } from "../policy/net.ts";
+ * import { initParams, paramLayout } from "../policy/params.ts";
+ * import { SMALL_MODEL_CONFIG } from "../policy/config.ts";
+ * import { getBackend } from "../gpu/backend.ts";
+ * import assert from "node:assert/strict";
+ * const dims = { obsDim: 2, actionDim: 1 };
+ * const params = initParams(paramLayout(SMALL_MODEL_CONFIG, dims), { seed: 0 });
+ * const net = await createNet(await getBackend({ backend: "cpu" }), { config: SMALL_MODEL_CONFIG, ...dims, params });
+ * assert.equal(canAsyncOnGpu(net, resolveMethodConfig({}), { kind: "oracle" }), false);
+ * ```
+ */
+export function canAsyncOnGpu(
+  net: PolicyNet,
+  method: MethodConfig,
+  forecaster: { kind: string; size?: number },
+): boolean {
+  if (!canScanOnGpu(net, method)) return false;
+  if (forecaster.kind === "oracle") return true;
+  return forecaster.kind === "buffer_max" &&
+    Number.isInteger(forecaster.size) && forecaster.size! >= 1 &&
+    forecaster.size! <= ASYNC_MAX_RING;
+}
+
+/**
+ * Runs the asynchronous (Algorithm 1) evaluation entirely on the GPU (see
+ * the module doc).
+ *
+ * @param task The task (its WGSL twin is stepped).
+ * @param options Net, method, delay profile, forecaster, sizes.
+ * @returns Metrics (with `p_starve`, `mean_s`, `n_inferences`), delays, log, timing.
+ * @throws {TypeError} If the net, method or forecaster has no GPU path.
+ * @throws {RangeError} On invalid sizes.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await evaluateAsyncGpu(getTask("reach_around"), {
+ *   net, method: resolveMethodConfig({ method: "realtime" }),
+ *   profile: resolveProfile(SEED_PROFILES.long_tail), seed: 0, numEnvs: 256,
+ *   forecaster: { kind: "buffer_max", size: 10 },
+ * });
+ * console.log(result.metrics.p_starve);
+ * ```
+ */
+export async function evaluateAsyncGpu(
+  task: Task,
+  options: AsyncGpuOptions,
+): Promise<ScanGpuResult> {
+  const { net, method } = options;
+  const initialMethod = options.initialMethod ??
+    resolveMethodConfig({ method: "naive" });
+  const forecaster = options.forecaster ?? { kind: "oracle" };
+  for (const m of [method, initialMethod]) {
+    if (!canAsyncOnGpu(net, m, forecaster)) {
+      throw new TypeError(
+        `Cannot evaluate on the GPU as the net must be a WebGPU net, the method one of naive, realtime, hard_masking, training_time and the forecaster oracle or buffer_max (size <= ${ASYNC_MAX_RING}): current values are ${net.backend}, "${m.method}", ${
+          JSON.stringify(forecaster)
+        }`,
+      );
+    }
+  }
+  const { spec } = task;
+  const N = checkInt(options.numEnvs, "numEnvs", 1);
+  const H = net.config.actionChunkSize;
+  const sMin = checkInt(options.sMin ?? 1, "sMin", 1);
+  if (sMin > H) {
+    throw new RangeError(
+      `Cannot evaluate as sMin must be at most horizon ${H}: current value is ${sMin}`,
+    );
+  }
+  if (net.obsDim !== spec.obsDim || net.actionDim !== spec.actionDim) {
+    throw new RangeError(
+      `Cannot evaluate as the net has obsDim ${net.obsDim}, actionDim ${net.actionDim} but task ${spec.name} needs ${spec.obsDim}, ${spec.actionDim}`,
+    );
+  }
+  const T = checkInt(options.numSteps ?? spec.maxTimesteps, "numSteps", 1);
+  const A = spec.actionDim;
+  const seed = options.seed >>> 0;
+  const ring = forecaster.kind === "buffer_max" ? forecaster.size : 1;
+  const ctrlStride = ASYNC_CTRL_FIELDS.ring + ring;
+  const stride = gpuLogStride(A);
+  const timing = options.timing ?? false;
+  const t0 = performance.now();
+  let split: GpuSplit | undefined;
+
+  const { logs, ctrl, delaysRaw } = await withChunkRecorder(
+    net,
+    { batch: N, seed },
+    async (rec) => {
+      const { device } = rec;
+      const code = asyncShader({
+        taskWgsl: task.wgsl,
+        profileWgsl: profileWgsl(options.profile),
+        horizon: H,
+        actionDim: A,
+        ring,
+      });
+      const label = `async/${spec.name}`;
+      const params = createUniform(
+        device,
+        ASYNC_PARAMS.pack({
+          n: N,
+          seed,
+          noise_seed: (seed ^ ACTION_NOISE_SALT) >>> 0,
+          delay_seed: deriveDelaySeed(seed),
+          s_min: sMin,
+          hold: (options.starve ?? "hold") === "hold" ? 1 : 0,
+          noise_std: options.actionNoise ?? 0.1,
+          forecaster: forecaster.kind === "buffer_max" ? 1 : 0,
+          ring,
+          steps: T,
+        }),
+      );
+      const chunkFloats = N * H * A;
+      const own = [
+        params,
+        createStorage(device, { size: 4 * N * spec.stateDim, label }),
+        createStorage(device, { size: 4 * N * ctrlStride, label }),
+        createStorage(device, { size: 4 * N * stride, label }),
+        createStorage(device, { size: 4 * chunkFloats, label }),
+        createStorage(device, { size: 4 * chunkFloats, label }),
+        createStorage(device, { size: 4 * N * T, label }),
+      ];
+      const [, states, ctrlBuf, logBuf, chunk, flight, delayBuf] = own;
+      const buffers = [
+        params,
+        states!,
+        ctrlBuf!,
+        logBuf!,
+        rec.obs,
+        rec.meta,
+        rec.prevChunk,
+        rec.chunk,
+        chunk!,
+        flight!,
+        delayBuf!,
+      ];
+      const workgroups = [Math.ceil(N / ASYNC_WORKGROUP)] as const;
+      const kernel = (entryPoint: string): Dispatch => ({
+        pipeline: getPipeline(device, { code, entryPoint, label }),
+        buffers,
+        workgroups,
+      });
+      const reset = kernel("async_reset");
+      const begin = kernel("async_begin");
+      const execute = kernel("async_execute");
+      const initial = rec.record(initialMethod);
+      const sample = rec.record(method);
+      const phases = await createPhaseRunner(device, timing);
+      split = phases.split;
+      try {
+        await phases.run([
+          ["env", (enc) => dispatch(device, [reset], enc)],
+          ["policy", (enc) => {
+            dispatch(device, initial, enc);
+            enc.copyBufferToBuffer(rec.chunk, 0, chunk!, 0, 4 * chunkFloats);
+          }],
+        ]);
+        for (let k = 0; k < T; k++) {
+          await phases.run([
+            ["delays", (enc) => dispatch(device, [begin], enc)],
+            ["policy", (enc) => dispatch(device, sample, enc)],
+            ["env", (enc) => dispatch(device, [execute], enc)],
+          ]);
+        }
+        const tr = performance.now();
+        const out = {
+          logs: new Float32Array(
+            await readBuffer(device, logBuf!, 4 * N * stride),
+          ),
+          ctrl: new Uint32Array(
+            await readBuffer(device, ctrlBuf!, 4 * N * ctrlStride),
+          ),
+          delaysRaw: new Int32Array(await readBuffer(device, delayBuf!)),
+        };
+        phases.split.readback += (performance.now() - tr) / 1000;
+        return out;
+      } finally {
+        for (const b of own) b!.destroy();
+      }
+    },
+  );
+
+  // COUNTERS, DELAYS, LOG AND METRICS (AS evaluateAsync)
+  const tm = performance.now();
+  const F = ASYNC_CTRL_FIELDS;
+  let started = 0, sumS = 0, starvedSteps = 0;
+  const delays: number[] = [];
+  for (let e = 0; e < N; e++) {
+    const c = e * ctrlStride;
+    const n = ctrl[c + F.inferences]!;
+    started += n;
+    sumS += ctrl[c + F.sumS]!;
+    starvedSteps += ctrl[c + F.starved]!;
+    for (let i = 0; i < n; i++) delays.push(delaysRaw[e * T + i]!);
+  }
+  const log = decodeGpuLog(logs, { numEnvs: N, actionDim: A, steps: T });
+  const metrics = computeRunMetrics(log, {
+    delays,
+    horizon: H,
+    executeHorizon: sMin,
+    starvedSteps,
+    totalSteps: T * N,
+    meanS: started > 0 ? sumS / started : NaN,
+    inferences: started + N,
+  });
+  if (split) split.readback += (performance.now() - tm) / 1000;
+  return {
+    metrics,
+    delays: Int32Array.from(delays),
+    log,
+    samplerCalls: T + 1,
+    samplerSeconds: timing && split ? split.policy : NaN,
+    steps: T,
+    wallSeconds: (performance.now() - t0) / 1000,
+    ...(timing ? { split } : {}),
+  };
+}

@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { gpuTest } from "../gpu/testing.ts";
+import { getTask } from "../envs/registry.ts";
+import { resolveForecaster } from "../latency/forecast.ts";
+import { SEED_PROFILES } from "../latency/presets.ts";
+import { resolveProfile } from "../latency/resolve.ts";
+import { type MethodName, resolveMethodConfig } from "../rtc/method_config.ts";
+import { sampleChunk } from "../rtc/sample.ts";
+import { evaluateAsync } from "./async.ts";
+import {
+  canAsyncOnGpu,
+  evaluateAsyncGpu,
+  type GpuForecaster,
+} from "./async_gpu.ts";
+import { assertRunsAgree, loadShippedNet } from "./_gpu_parity.ts";
+
+// The fused GPU async evaluator against evaluateAsync (CPU twin stepper,
+// the same net sampling the starting rows per control step), shipped
+// reach_around policies, 32 rollouts, long-tail delays (spikes of 4 steps
+// starve an H=4 policy, so p_starve > 0 is exercised); tolerances in
+// _gpu_parity.ts.
+const N = 32;
+
+async function compare(
+  device: GPUDevice,
+  c: {
+    variant: string;
+    method: MethodName;
+    sMin: number;
+    forecaster: GpuForecaster;
+    starve: "hold" | "zero";
+  },
+) {
+  const task = getTask("reach_around");
+  const net = await loadShippedNet(device, c.variant);
+  try {
+    const method = resolveMethodConfig({ method: c.method });
+    const naive = resolveMethodConfig({ method: "naive" });
+    const common = {
+      profile: resolveProfile(SEED_PROFILES.long_tail),
+      seed: 5,
+      numEnvs: N,
+      sMin: c.sMin,
+      starve: c.starve,
+    };
+    const gpu = await evaluateAsyncGpu(task, {
+      ...common,
+      net,
+      method,
+      forecaster: c.forecaster,
+    });
+    const fc = c.forecaster;
+    const cpu = await evaluateAsync(task, {
+      ...common,
+      sampler: (req) => sampleChunk(net, req, method),
+      initialSampler: (req) => sampleChunk(net, req, naive),
+      horizon: net.config.actionChunkSize,
+      forecaster: fc.kind === "oracle" ? "oracle" : () => resolveForecaster(fc),
+    });
+    const what =
+      `${c.variant} ${c.method} s_min=${c.sMin} ${fc.kind} ${c.starve}`;
+    assertRunsAgree(gpu, cpu, what);
+    return gpu;
+  } finally {
+    net.destroy?.();
+  }
+}
+
+gpuTest(
+  "evaluateAsyncGpu() matches evaluateAsync() (realtime, buffer_max:10, hold)",
+  async (device) => {
+    const r = await compare(device, {
+      variant: "plain_h4",
+      method: "realtime",
+      sMin: 1,
+      forecaster: { kind: "buffer_max", size: 10 },
+      starve: "hold",
+    });
+    assert.ok(r.metrics.p_starve > 0, "starvation exercised");
+  },
+);
+
+gpuTest(
+  "evaluateAsyncGpu() matches evaluateAsync() (naive, oracle, zero, s_min=2)",
+  async (device) => {
+    const r = await compare(device, {
+      variant: "plain_h4",
+      method: "naive",
+      sMin: 2,
+      forecaster: { kind: "oracle" },
+      starve: "zero",
+    });
+    assert.ok(r.metrics.p_starve > 0, "starvation exercised");
+  },
+);
+
+gpuTest(
+  "evaluateAsyncGpu() matches evaluateAsync() (training_time, H=8, buffer_max:3)",
+  (device) =>
+    compare(device, {
+      variant: "sd4",
+      method: "training_time",
+      sMin: 1,
+      forecaster: { kind: "buffer_max", size: 3 },
+      starve: "hold",
+    }).then(() => {}),
+);
+
+gpuTest(
+  "evaluateAsyncGpu() rejects quantile forecasters and methods without a GPU path",
+  async (device) => {
+    const net = await loadShippedNet(device, "plain_h4");
+    try {
+      const realtime = resolveMethodConfig({ method: "realtime" });
+      assert.equal(
+        canAsyncOnGpu(net, realtime, { kind: "quantile" }),
+        false,
+      );
+      assert.equal(
+        canAsyncOnGpu(net, realtime, { kind: "buffer_max", size: 65 }),
+        false,
+      );
+      assert.equal(
+        canAsyncOnGpu(net, resolveMethodConfig({ method: "bid" }), {
+          kind: "oracle",
+        }),
+        false,
+      );
+      await assert.rejects(
+        evaluateAsyncGpu(getTask("reach_around"), {
+          net,
+          method: resolveMethodConfig({ method: "temporal_ensembling" }),
+          profile: resolveProfile({ kind: "fixed", delay: 1 }),
+          seed: 0,
+          numEnvs: 2,
+        }),
+        /current values are webgpu, "temporal_ensembling"/,
+      );
+    } finally {
+      net.destroy?.();
+    }
+  },
+);

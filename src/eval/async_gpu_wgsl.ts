@@ -1,0 +1,290 @@
+/**
+ * WGSL of the GPU-fused `async` evaluator (`async_gpu.ts`): RTC Algorithm 1
+ * per environment (one invocation each), the GPU twin of `async.ts` with the
+ * CPU twin stepper: landing, starting inferences (delay draw, forecast,
+ * frozen prefix), execution with starvation, stepping and the rollout log.
+ *
+ * Bindings (group 0): 0 `params: AsyncParams` (uniform), 1 `states`
+ * `[N, TASK_STATE_DIM]`, 2 `ctrl` `[N, ASYNC_CTRL + W]` u32 (see
+ * {@linkcode ASYNC_CTRL_FIELDS}; W = ring size of the forecaster), 3 `logs`
+ * `[N, gpuLogStride(A)]`, 4 `obs` `[N, O]` (sampler input), 5 `calls` `[N]`
+ * of `vec4<u32>` (sampler call records), 6 `req` `[N, H, A]` (the sampler's
+ * previous chunk: `A_cur[s:H]`), 7 `next` `[N, H, A]` (sampler output), 8
+ * `chunk` `[N, H, A]` (the chunk being executed), 9 `flight` `[N, H, A]`
+ * (the chunk in flight), 10 `delays` `[N, T]` i32 (environment `e`'s i-th
+ * inference at `e·T + i`).
+ *
+ * @module
+ */
+import { defineStruct, type StructLayout } from "../gpu/struct.ts";
+import { RNG_WGSL } from "../rng/rng_wgsl.ts";
+import { evalStepWgsl } from "./rollout_log_wgsl.ts";
+
+/** Workgroup size of the async kernels. */
+export const ASYNC_WORKGROUP = 64;
+
+/** Largest forecaster ring (buffer_max size) of the GPU path. */
+export const ASYNC_MAX_RING = 64;
+
+/**
+ * Offsets of the per-environment controller fields in `ctrl` (u32 each);
+ * the forecaster's ring follows at `ring`.
+ *
+ * @example
+ * ```ts
+ * import { ASYNC_CTRL_FIELDS } from "./async_gpu_wgsl.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(ASYNC_CTRL_FIELDS.starved, 9);
+ * ```
+ */
+export const ASYNC_CTRL_FIELDS = Object.freeze({
+  episode: 0,
+  step: 1,
+  t: 2,
+  busy: 3,
+  landAt: 4,
+  flightS: 5,
+  flightD: 6,
+  inferences: 7,
+  sumS: 8,
+  starved: 9,
+  starting: 10,
+  ringNext: 11,
+  ringCount: 12,
+  ring: 13,
+});
+
+/**
+ * Uniforms of the async kernels (constant for a run). `forecaster`: 0
+ * oracle, 1 buffer_max (ring of `ring` delays, initial value 0).
+ *
+ * @example
+ * ```ts
+ * import { ASYNC_PARAMS } from "./async_gpu_wgsl.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(ASYNC_PARAMS.size, 48);
+ * ```
+ */
+export const ASYNC_PARAMS: StructLayout<
+  | "n"
+  | "seed"
+  | "noise_seed"
+  | "delay_seed"
+  | "s_min"
+  | "hold"
+  | "noise_std"
+  | "forecaster"
+  | "ring"
+  | "steps"
+> = defineStruct("AsyncParams", {
+  n: "u32",
+  seed: "u32",
+  noise_seed: "u32",
+  delay_seed: "u32",
+  s_min: "u32",
+  hold: "u32",
+  noise_std: "f32",
+  forecaster: "u32",
+  ring: "u32",
+  steps: "u32",
+});
+
+/**
+ * Builds the async shader: entry points `async_reset`, `async_begin` (land
+ * due inferences, start new ones: delay draw, forecast, call record and
+ * frozen prefix) and `async_execute` (take the sampled chunks of starting
+ * environments, land zero-delay ones, execute or starve, step, log).
+ *
+ * @param dims The task's WGSL, the delay profile's WGSL, chunk length H,
+ *   action size A and ring size W (≥ 1).
+ * @returns The WGSL source.
+ *
+ * @example
+ * ```ts
+ * import { asyncShader } from "./async_gpu_wgsl.ts";
+ * import { REACH_AROUND } from "../envs/reach_around/mod.ts";
+ * import { profileWgsl } from "../latency/profile_wgsl.ts";
+ * import assert from "node:assert/strict";
+ * const code = asyncShader({
+ *   taskWgsl: REACH_AROUND.wgsl,
+ *   profileWgsl: profileWgsl({ kind: "fixed", delay: 1 }),
+ *   horizon: 4,
+ *   actionDim: REACH_AROUND.spec.actionDim,
+ *   ring: 10,
+ * });
+ * assert.match(code, /fn async_execute/);
+ * ```
+ */
+export function asyncShader(dims: {
+  taskWgsl: string;
+  profileWgsl: string;
+  horizon: number;
+  actionDim: number;
+  ring: number;
+}): string {
+  const H = dims.horizon;
+  const A = dims.actionDim;
+  const F = ASYNC_CTRL_FIELDS;
+  return /* wgsl */ `
+${RNG_WGSL}
+${dims.taskWgsl}
+${dims.profileWgsl}
+${ASYNC_PARAMS.wgsl}
+
+const H: u32 = ${H}u;
+const A: u32 = ${A}u;
+const HA: u32 = ${H * A}u;
+const CTRL: u32 = ${F.ring + dims.ring}u;
+
+@group(0) @binding(0) var<uniform> params: AsyncParams;
+@group(0) @binding(1) var<storage, read_write> states: array<f32>;
+@group(0) @binding(2) var<storage, read_write> ctrl: array<u32>;
+@group(0) @binding(3) var<storage, read_write> logs: array<f32>;
+@group(0) @binding(4) var<storage, read_write> obs: array<f32>;
+@group(0) @binding(5) var<storage, read_write> calls: array<vec4<u32>>;
+@group(0) @binding(6) var<storage, read_write> req: array<f32>;
+@group(0) @binding(7) var<storage, read_write> next: array<f32>;
+@group(0) @binding(8) var<storage, read_write> chunk: array<f32>;
+@group(0) @binding(9) var<storage, read_write> flight: array<f32>;
+@group(0) @binding(10) var<storage, read_write> delays: array<i32>;
+${evalStepWgsl(A)}
+// every entry point uses every binding, so one bind group (auto layout) fits all three
+fn async_bind_all() {
+  _ = &states;
+  _ = &ctrl;
+  _ = &logs;
+  _ = &obs;
+  _ = &calls;
+  _ = &req;
+  _ = &next;
+  _ = &chunk;
+  _ = &flight;
+  _ = &delays;
+}
+
+fn async_store(e: u32, s: ptr<function, array<f32, TASK_STATE_DIM>>) {
+  for (var i = 0u; i < TASK_STATE_DIM; i++) {
+    states[e * TASK_STATE_DIM + i] = (*s)[i];
+  }
+  let o = task_observe(s);
+  for (var i = 0u; i < TASK_OBS_DIM; i++) {
+    obs[e * TASK_OBS_DIM + i] = o[i];
+  }
+}
+
+// FORECASTER: RING OF THE LAST params.ring OBSERVED DELAYS
+fn ring_push(c: u32, d: u32) {
+  let nx = ctrl[c + ${F.ringNext}u];
+  ctrl[c + ${F.ring}u + nx] = d;
+  ctrl[c + ${F.ringNext}u] = (nx + 1u) % params.ring;
+  ctrl[c + ${F.ringCount}u] = min(ctrl[c + ${F.ringCount}u] + 1u, params.ring);
+}
+
+fn forecast(c: u32, d: u32) -> u32 {
+  if (params.forecaster == 0u) { return d; }
+  var m = 0u;
+  for (var i = 0u; i < ctrl[c + ${F.ringCount}u]; i++) {
+    m = max(m, ctrl[c + ${F.ring}u + i]);
+  }
+  return m;
+}
+
+// THE INFERENCE IN FLIGHT LANDS: NEW CHUNK, t <- t - s, THE FORECASTER SEES d
+fn land(e: u32, c: u32) {
+  for (var k = 0u; k < HA; k++) { chunk[e * HA + k] = flight[e * HA + k]; }
+  ctrl[c + ${F.t}u] = ctrl[c + ${F.t}u] - ctrl[c + ${F.flightS}u];
+  ring_push(c, ctrl[c + ${F.flightD}u]);
+  ctrl[c + ${F.busy}u] = 0u;
+}
+
+@compute @workgroup_size(${ASYNC_WORKGROUP})
+fn async_reset(@builtin(global_invocation_id) gid: vec3<u32>) {
+  async_bind_all();
+  let e = gid.x;
+  if (e >= params.n) { return; }
+  let c = e * CTRL;
+  for (var i = 0u; i < CTRL; i++) { ctrl[c + i] = 0u; }
+  // buffer_max starts from one observation of the initial value 0
+  ring_push(c, 0u);
+  for (var i = 0u; i < LOG; i++) { logs[e * LOG + i] = 0.0; }
+  for (var k = 0u; k < HA; k++) {
+    req[e * HA + k] = 0.0;
+    flight[e * HA + k] = 0.0;
+  }
+  calls[e] = vec4<u32>(0u, e, 0u, params.s_min);
+  var s = task_reset(params.seed, e, 0u);
+  async_store(e, &s);
+}
+
+@compute @workgroup_size(${ASYNC_WORKGROUP})
+fn async_begin(@builtin(global_invocation_id) gid: vec3<u32>) {
+  async_bind_all();
+  let e = gid.x;
+  if (e >= params.n) { return; }
+  let c = e * CTRL;
+  let k = ctrl[c + ${F.step}u];
+  // LAND AN INFERENCE DUE NOW
+  if (ctrl[c + ${F.busy}u] != 0u && ctrl[c + ${F.landAt}u] == k) { land(e, c); }
+  // START AN INFERENCE
+  let t = ctrl[c + ${F.t}u];
+  if (ctrl[c + ${F.busy}u] != 0u || t < params.s_min) {
+    ctrl[c + ${F.starting}u] = 0u;
+    calls[e] = vec4<u32>(k + 1u, e, 0u, 0u);
+    return;
+  }
+  let s = min(t, H);
+  for (var j = 0u; j < HA; j++) {
+    var v = 0.0;
+    if (s * A + j < HA) { v = chunk[e * HA + s * A + j]; }
+    req[e * HA + j] = v;
+  }
+  let n_inf = ctrl[c + ${F.inferences}u];
+  let d = u32(max(sample_delay(params.delay_seed, e, n_inf), 0));
+  delays[e * params.steps + n_inf] = i32(d);
+  ctrl[c + ${F.inferences}u] = n_inf + 1u;
+  ctrl[c + ${F.sumS}u] = ctrl[c + ${F.sumS}u] + t;
+  let d_hat = min(forecast(c, d), H - s);
+  ctrl[c + ${F.flightS}u] = t;
+  ctrl[c + ${F.flightD}u] = d;
+  ctrl[c + ${F.landAt}u] = k + d;
+  ctrl[c + ${F.busy}u] = 1u;
+  ctrl[c + ${F.starting}u] = 1u;
+  calls[e] = vec4<u32>(k + 1u, e, d_hat, s);
+}
+
+@compute @workgroup_size(${ASYNC_WORKGROUP})
+fn async_execute(@builtin(global_invocation_id) gid: vec3<u32>) {
+  async_bind_all();
+  let e = gid.x;
+  if (e >= params.n) { return; }
+  let c = e * CTRL;
+  // THE SAMPLED CHUNK OF A STARTING ENVIRONMENT (A ZERO DELAY LANDS AT ONCE)
+  if (ctrl[c + ${F.starting}u] != 0u) {
+    for (var j = 0u; j < HA; j++) { flight[e * HA + j] = next[e * HA + j]; }
+    if (ctrl[c + ${F.flightD}u] == 0u) { land(e, c); }
+  }
+  // EXECUTE A_cur[t], OR STARVE (HOLD THE LAST ACTION OR ZERO)
+  let i = ctrl[c + ${F.t}u];
+  var a: array<f32, TASK_ACTION_DIM>;
+  if (i < H) {
+    for (var j = 0u; j < A; j++) { a[j] = chunk[e * HA + i * A + j]; }
+  } else {
+    if (params.hold != 0u) {
+      for (var j = 0u; j < A; j++) { a[j] = logs[e * LOG + LOG_P1 + j]; }
+    }
+    ctrl[c + ${F.starved}u] = ctrl[c + ${F.starved}u] + 1u;
+  }
+  ctrl[c + ${F.t}u] = i + 1u;
+  var s: array<f32, TASK_STATE_DIM>;
+  for (var j = 0u; j < TASK_STATE_DIM; j++) {
+    s[j] = states[e * TASK_STATE_DIM + j];
+  }
+  var ep = ctrl[c + ${F.episode}u];
+  let k = ctrl[c + ${F.step}u];
+  eval_step(e, k, a, &s, &ep);
+  ctrl[c + ${F.episode}u] = ep;
+  ctrl[c + ${F.step}u] = k + 1u;
+  async_store(e, &s);
+}
+`;
+}
