@@ -18,6 +18,7 @@ import type { NetShape } from "./forward_cpu.ts";
 import type { NetInputs } from "./net_inputs.ts";
 import { MM_FLAGS, MMT_MODES, type PolicyKernels } from "./net_wgsl.ts";
 import { MM4, MM_ROWS } from "./matmul_wgsl.ts";
+import { tokChannels } from "./token_wgsl.ts";
 import { MM_UNIFORMS, ROW_UNIFORMS } from "./_wgsl_util.ts";
 
 type MmFields = Parameters<typeof MM_UNIFORMS.pack>[0];
@@ -254,10 +255,12 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
       workgroups: [ceil(f.cols, perLane * wx), ceil(f.rows, rowsPer), z],
     };
   };
-  const perChannel: [number, number] = [
-    Math.min(ceil(B * C, 64), 65535),
-    ceil(ceil(B * C, 64), 65535),
-  ];
+  // token kernels: one invocation per (sample, `per` channels), 64 per group
+  const perChannel = (per: number): [number, number] => {
+    const g = ceil((B * C) / per, 64);
+    return [Math.min(g, 65535), ceil(g, 65535)];
+  };
+  const tokPer = tokChannels(shape);
 
   // INPUTS AND OUTPUTS
   const K0 = inProjRows(shape);
@@ -278,7 +281,8 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
   const ada = xmid.map((_, l) => buf(7 * N * C, `ada${l}`));
   const y1 = xmid.map((_, l) => buf(N * C, `y1_${l}`));
   const y2 = xmid.map((_, l) => buf(N * C, `y2_${l}`));
-  const p2 = xmid.map((_, l) => buf(N * Hc, `p2_${l}`));
+  // gelu'(p2): the channel MLP's activation derivative
+  const dg2 = xmid.map((_, l) => buf(N * Hc, `dg2_${l}`));
   const g2 = xmid.map((_, l) => buf(N * Hc, `g2_${l}`));
   const adaf = buf(N * 2 * C, "adaf"), yf = buf(N * C, "yf");
   // BACKWARD SCRATCH
@@ -388,7 +392,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
     workgroups: [Math.min(ceil((N * width) / 4, 64), 4096), planes],
   });
   const forward = (tape: boolean, T = N): Dispatch[] => {
-    const { bias, storePre, swish, gelu } = MM_FLAGS;
+    const { bias, storePre, swish, gelu, geluGrad } = MM_FLAGS;
     // T = 1: every token reads the one time-conditioning row (tmask 0);
     // 1 < T < N: T rows gathered to the tokens by \`expand\`
     const shared = T === 1 && N > 1;
@@ -462,7 +466,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
             ada[l]!,
             xmid[l]!,
           ],
-          workgroups: perChannel,
+          workgroups: perChannel(tokPer),
         },
         {
           pipeline: pipe(kernels.ln_mod),
@@ -479,8 +483,8 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
           cols: Hc,
           red: C,
           wOff: off(p + "channel_mix_in.kernel"),
-          flags: (tape ? storePre : 0) | gelu,
-        }, [P, y2[l]!, p2[l]!, g2[l]!]),
+          flags: (tape ? geluGrad : 0) | gelu,
+        }, [P, y2[l]!, dg2[l]!, g2[l]!]),
         mmD(kernels.mm_cout, {
           rows: N,
           cols: C,
@@ -577,16 +581,16 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
           red: C,
           wOff: offT(p + "channel_mix_out.kernel"),
           aux: N * 3 * C,
-          flags: MMT_MODES.geluGrad,
+          flags: MMT_MODES.scale,
           tmask,
-        }, [P, gx, p2[l]!, gp2, ada[l]!]),
+        }, [P, gx, dg2[l]!, gp2, ada[l]!]),
         mmD(kernels.mmn, {
           rows: N,
           cols: C,
           red: Hc,
           wOff: offT(p + "channel_mix_in.kernel"),
           flags: MMT_MODES.store,
-        }, [P, gp2, p2[l]!, gy2]),
+        }, [P, gp2, dg2[l]!, gy2]),
       );
       if (full) {
         list.push(
@@ -621,7 +625,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
           workgroups: [ceil(N, 64)],
         },
         {
-          pipeline: pipe(kernels.tok_bwd),
+          pipeline: pipe(full ? kernels.tok_bwd : kernels.tok_vjp),
           buffers: [
             ruU({
               batch: B,
@@ -635,10 +639,9 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
             ada[l]!,
             gx,
             gy2,
-            gada,
-            tok,
+            ...(full ? [gada, tok] : []),
           ],
-          workgroups: perChannel,
+          workgroups: perChannel(full ? 1 : tokPer),
         },
         {
           pipeline: pipe(kernels.ln_bwd),

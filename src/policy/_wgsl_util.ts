@@ -85,6 +85,16 @@ export const XYZW = "xyzw";
 export const VEC4_FNS = /* wgsl */ `
 fn swish4(x: vec4<f32>) -> vec4<f32> { return vec4<f32>(swish(x.x), swish(x.y), swish(x.z), swish(x.w)); }
 fn gelu4(x: vec4<f32>) -> vec4<f32> { return vec4<f32>(gelu(x.x), gelu(x.y), gelu(x.z), gelu(x.w)); }
+fn gelu_tanh4(x: vec4<f32>) -> vec4<f32> {
+  let u = GK0 * (x + GK1 * ((x * x) * x));
+  return 1.0 - 2.0 / (exp(2.0 * u) + 1.0);
+}
+// gelu and gelu' from t = gelu_tanh4(x) (one exp for both)
+fn gelu_t4(x: vec4<f32>, t: vec4<f32>) -> vec4<f32> { return (0.5 * x) * (1.0 + t); }
+fn gelu_grad_t4(x: vec4<f32>, t: vec4<f32>) -> vec4<f32> {
+  let du = GK0 * (1.0 + (3.0 * GK1) * (x * x));
+  return 0.5 * (1.0 + t) + ((0.5 * x) * (1.0 - t * t)) * du;
+}
 fn gelu_grad4(x: vec4<f32>) -> vec4<f32> {
   return vec4<f32>(gelu_grad(x.x), gelu_grad(x.y), gelu_grad(x.z), gelu_grad(x.w));
 }

@@ -8,12 +8,13 @@
  *   MM_ROWS rows each; see `matmul` below) with fused prologues/epilogues:
  *   `mm` (x@W + bias, then swish/gelu), `mm_in` (gathers concat(x_t, obs)),
  *   `mm_cout` (channel-mix out + gated residual), `mmt` (g@Wᵀ, then
- *   store/accumulate/×gelu'/×swish'), `mmt_cout` (prologue g·gate),
+ *   store/accumulate/×stored derivative/×swish'), `mmn_cout` (prologue g·gate),
  *   `mmt_ada` (gtemb += gada1@Wa1ᵀ + gada2@Wa2ᵀ), and the weight-gradient
  *   `wgrad*` (Xᵀ@G over a slice of rows into partial sums, the bias as an
  *   extra row of ones);
  * - token-mixing kernels, one invocation per (sample, channel): `tok_mix`
- *   (token MLP and gated residual) and `tok_bwd` (its VJP);
+ *   (token MLP and gated residual), `tok_bwd` (its VJP) and `tok_vjp` (its
+ *   VJP with respect to the input only);
  * - per-token kernels (one invocation per row, so LayerNorm statistics need
  *   no cross-invocation reduction): `ln_mod` (LayerNorm and adaLN
  *   modulation), `ln_bwd` (its VJP), `head` (final LN, modulation, out_proj),
@@ -36,7 +37,7 @@
 import type { NetShape } from "./forward_cpu.ts";
 import { bind, bind4 } from "./_wgsl_util.ts";
 import { matmul, mm4, mmt4, wgrad4 } from "./matmul_wgsl.ts";
-import { tokBwd, tokMix } from "./token_wgsl.ts";
+import { tokBwd, tokMix, tokVjp } from "./token_wgsl.ts";
 import {
   embed,
   expand,
@@ -58,13 +59,16 @@ export const MM_FLAGS = {
   swish: 4,
   /** Store gelu(pre) into `out2`. */
   gelu: 8,
+  /** With `gelu`: store gelu'(pre) into `out` (the backward's tape) instead of pre. */
+  geluGrad: 16,
 } as const;
 
 /** `mmt` epilogue modes (`MM.flags`). */
 export const MMT_MODES = {
   store: 0,
   accumulate: 1,
-  geluGrad: 2,
+  /** out = acc · aux (aux holds a stored activation derivative). */
+  scale: 2,
   swishGrad: 3,
 } as const;
 
@@ -76,9 +80,9 @@ export interface PolicyKernels {
   readonly mm_cout: string;
   /** g@Wᵀ with scalar columns (gradXt). */
   readonly mmt: string;
-  /** g@Wᵀ via a transposed kernel copy, with store/accumulate/×gelu'/×swish' epilogues. */
+  /** g@Wᵀ via a transposed kernel copy, with store/accumulate/×aux/×swish' epilogues. */
   readonly mmn: string;
-  /** ((gx·gate2)@Wcoutᵀ)·gelu'(p2). */
+  /** ((gx·gate2)@Wcoutᵀ)·gelu'(p2), gelu'(p2) read from the forward tape. */
   readonly mmn_cout: string;
   /** gtemb += [gada1|gada2]@[Wa1ᵀ; Wa2ᵀ]. */
   readonly mmn_ada: string;
@@ -98,6 +102,8 @@ export interface PolicyKernels {
   readonly ln_bwd: string;
   /** VJP of tok_mix. */
   readonly tok_bwd: string;
+  /** VJP of tok_mix with respect to its input only. */
+  readonly tok_vjp: string;
   /** Final LayerNorm, modulation and out_proj. */
   readonly head: string;
   /** Loss cotangent and the head's VJP. */
@@ -150,7 +156,11 @@ function build(s: NetShape): PolicyKernels {
       let o = (u.oOff + z * u.zO) / 4u + ${r} * c4n + ${g};
       if ((u.flags & 2u) != 0u) { out4[o] = h; }
       if ((u.flags & 4u) != 0u) { out24[o] = swish4(h); }
-      if ((u.flags & 8u) != 0u) { out24[o] = gelu4(h); }`,
+      if ((u.flags & 8u) != 0u) {
+        let t = gelu_tanh4(h);
+        out24[o] = gelu_t4(h, t);
+        if ((u.flags & 16u) != 0u) { out4[o] = gelu_grad_t4(h, t); }
+      }`,
   });
   // x_next = xmid + gate2 * (g2 @ Wcout); ada2 at u.aux, q2 stored at u.aux2 if flags & 2
   const mm_cout = mm4(s, {
@@ -166,12 +176,12 @@ function build(s: NetShape): PolicyKernels {
       if ((u.flags & 2u) != 0u) { ada4[u.aux2 / 4u + o] = ${acc}; }
       xout4[o] = xmid4[o] + ada4[u.aux / 4u + (${r} & u.tmask) * (3u * C / 4u) + (2u * C / 4u) + ${g}] * ${acc};`,
   });
-  // out = g @ Wᵀ with epilogue modes
+  // out = g @ Wᵀ with epilogue modes (MMT_MODES)
   const mmtEpilogue = (r: string, c: string, acc: string) => `
       let o = ${r} * u.cols + ${c};
       if (u.flags == 0u) { out[o] = ${acc}; }
       else if (u.flags == 1u) { out[o] = out[o] + ${acc}; }
-      else if (u.flags == 2u) { out[o] = ${acc} * gelu_grad(aux[o]); }
+      else if (u.flags == 2u) { out[o] = ${acc} * aux[o]; }
       else { out[o] = ${acc} * swish_grad(aux[o]); }`;
   const mmt = mmt4(s, {
     bindings: [bind4(2, "src4"), bind(3, "aux"), bind(4, "out", true)].join(
@@ -180,14 +190,13 @@ function build(s: NetShape): PolicyKernels {
     loadA4: (r, k4) => `src4[u.aOff / 4u + ${r} * rq + ${k4}]`,
     epilogue: mmtEpilogue,
   });
-  // gp2 = ((gx·gate2) @ Wcoutᵀ) · gelu'(p2); ada2 at u.aux
   // backward products with transposed kernel copies (W = Wᵀ stored [in, out]
   // on the device), vec4 over columns; epilogue modes as mmt (flags)
   const mmnEpilogue = (r: string, g: string, acc: string) => `
       let o = ${r} * c4n + ${g};
       if (u.flags == 0u) { out4[o] = ${acc}; }
       else if (u.flags == 1u) { out4[o] = out4[o] + ${acc}; }
-      else if (u.flags == 2u) { out4[o] = ${acc} * gelu_grad4(aux4[o]); }
+      else if (u.flags == 2u) { out4[o] = ${acc} * aux4[o]; }
       else { out4[o] = ${acc} * swish_grad4(aux4[o]); }`;
   const mmn = mm4(s, {
     bindings: [bind4(2, "src4"), bind4(3, "aux4"), bind4(4, "out4", true)]
@@ -195,7 +204,7 @@ function build(s: NetShape): PolicyKernels {
     loadA4: (r, k4) => `src4[${r} * rq + ${k4}]`,
     epilogue: mmnEpilogue,
   });
-  // gp2 = ((gx·gate2) @ Wcoutᵀ) · gelu'(p2); ada2 at u.aux
+  // gp2 = ((gx·gate2) @ Wcoutᵀ) · gelu'(p2) (aux, stored by the forward); ada2 at u.aux
   const mmn_cout = mm4(s, {
     bindings: [
       bind4(2, "src4"),
@@ -261,6 +270,7 @@ function build(s: NetShape): PolicyKernels {
     tok_mix: tokMix(s),
     ln_bwd: lnBwd(s),
     tok_bwd: tokBwd(s),
+    tok_vjp: tokVjp(s),
     head: head(s),
     head_bwd: headBwd(s),
     swish_bwd: swishBwd(s),

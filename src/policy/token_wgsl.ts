@@ -51,17 +51,49 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 
 export function tokMix(s: NetShape): string {
-  return s.H % 4 === 0 && s.Ht % 4 === 0 ? tokMixVec(s) : tokMixScalar(s);
+  return tokVec(s) ? tokMixVec(s) : tokMixScalar(s);
+}
+
+/** Whether the vec4 token kernels apply (H and Ht multiples of 4). */
+function tokVec(s: NetShape): boolean {
+  return s.H % 4 === 0 && s.Ht % 4 === 0;
+}
+
+/**
+ * Channels each invocation of `tok_mix` and `tok_vjp` handles for a shape
+ * (`tok_bwd` handles one).
+ *
+ * @param s The network sizes.
+ * @returns TOK_CHANNELS for the vec4 kernels, else 1.
+ *
+ * @example
+ * ```ts
+ * import { tokChannels } from "./token_wgsl.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(tokChannels({ H: 3, A: 2, O: 5, C: 8, Hc: 12, Ht: 5, L: 1 }), 1);
+ * ```
+ */
+export function tokChannels(s: NetShape): number {
+  return tokVec(s) ? TOK_CHANNELS : 1;
 }
 
 export function tokBwd(s: NetShape): string {
-  return s.H % 4 === 0 && s.Ht % 4 === 0 ? tokBwdVec(s) : tokBwdScalar(s);
+  return tokVec(s) ? tokBwdVec(s) : tokBwdScalar(s);
 }
 
+/**
+ * Channels per invocation of the vec4 token kernels `tok_mix` and `tok_vjp`:
+ * the weights are loaded once per step for all of them (on llvmpipe loads,
+ * not FMAs, bound these kernels). C is a multiple of 4 on the GPU.
+ */
+export const TOK_CHANNELS = 4;
+
 function tokMixVec(s: NetShape): string {
-  // as tokMixScalar, 4 hidden units per step with vec4 weight loads (H, Ht multiples of 4)
+  // as tokMixScalar, 4 hidden units per step with vec4 weight loads (H, Ht
+  // multiples of 4), TOK_CHANNELS channels per invocation
   const { H } = s;
   const G = H / 4;
+  const P = TOK_CHANNELS;
   return /* wgsl */ `${prelude(s)}
 ${VEC4_FNS}
 ${RU_HEAD}
@@ -73,17 +105,23 @@ ${bind(5, "xmid", true)}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * 65535u * 64u;
-  if (i >= u.batch * C) { return; }
-  let b = i / C;
-  let c = i % C;
-  let base = b * H * C + c;
-  ${U(H, (h) => `let z${h} = z[base + ${h}u * C];`)}
-  ${U(G, (g) => `var q${g} = vec4<f32>(0.0);`)}
+  if (i >= u.batch * (C / ${P}u)) { return; }
+  let b = i / (C / ${P}u);
+  let c0 = (i % (C / ${P}u)) * ${P}u;
+  let base = b * H * C + c0;
+  ${
+    U(P, (p) =>
+      `${
+        U(H, (h) => `let z${p}_${h} = z[base + ${h}u * C + ${p}u];`, " ")
+      }
+  ${U(G, (g) => `var q${p}_${g} = vec4<f32>(0.0);`, " ")}`)
+  }
   let wi = u.w0 / 4u;
   let wo = u.w1 / 4u;
   for (var j4 = 0u; j4 < HT / 4u; j4 = j4 + 1u) {
-    let p = ${SUM(H, (h) => `z${h} * params4[wi + ${h}u * (HT / 4u) + j4]`)};
-    let g = gelu4(p);
+    ${
+    U(H, (h) => `let w${h} = params4[wi + ${h}u * (HT / 4u) + j4];`, "\n    ")
+  }
     ${
     U(4, (t) =>
       U(
@@ -94,17 +132,24 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       ), "\n    ")
   }
     ${
-    U(G, (g) =>
-      `q${g} = q${g} + ${
-        SUM(4, (t) => `g.${XYZW[t]} * r${t}_${g}`)
-      };`, "\n    ")
+    U(P, (p) =>
+      `{
+      let g = gelu4(${SUM(H, (h) => `z${p}_${h} * w${h}`)});
+      ${
+        U(G, (g) =>
+          `q${p}_${g} = q${p}_${g} + ${
+            SUM(4, (t) => `g.${XYZW[t]} * r${t}_${g}`)
+          };`, "\n      ")
+      }
+    }`, "\n    ")
   }
   }
   ${
-    U(H, (h) =>
-      `xmid[base + ${h}u * C] = x[base + ${h}u * C] + ada[((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c] * q${
-        h >> 2
-      }.${XYZW[h & 3]};`)
+    U(P, (p) =>
+      U(H, (h) =>
+        `xmid[base + ${h}u * C + ${p}u] = x[base + ${h}u * C + ${p}u] + ada[((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c0 + ${p}u] * q${p}_${
+          h >> 2
+        }.${XYZW[h & 3]};`))
   }
 }
 `;
@@ -263,6 +308,123 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     gada[(b * H + ${h}u) * 3u * C + 2u * C + c] = gm${h} * q${h};`, "\n    ")
   }
   }
+}
+`;
+}
+
+/**
+ * VJP of tok_mix with respect to its input only (guidance): gz from gx
+ * through the gated token MLP, without the gate and weight cotangents, so
+ * only gelu' (not gelu) of the hidden units is evaluated. Bindings: params,
+ * z (the modulated LN1 output), ada, gx, gz.
+ */
+export function tokVjp(s: NetShape): string {
+  return tokVec(s) ? tokVjpVec(s) : tokVjpScalar(s);
+}
+
+function tokVjpVec(s: NetShape): string {
+  const { H } = s;
+  const G = H / 4;
+  const P = TOK_CHANNELS;
+  return /* wgsl */ `${prelude(s)}
+${VEC4_FNS}
+${RU_HEAD}
+@group(0) @binding(1) var<storage, read> params4: array<vec4<f32>>;
+${bind(2, "z")}
+${bind(3, "ada")}
+${bind(4, "gx")}
+${bind(5, "gz", true)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * 65535u * 64u;
+  if (i >= u.batch * (C / ${P}u)) { return; }
+  let b = i / (C / ${P}u);
+  let c0 = (i % (C / ${P}u)) * ${P}u;
+  let base = b * H * C + c0;
+  ${
+    U(P, (p) =>
+      U(H, (h) =>
+        `let z${p}_${h} = z[base + ${h}u * C + ${p}u];
+  let gq${p}_${h} = gx[base + ${h}u * C + ${p}u] * ada[((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c0 + ${p}u];
+  var gz${p}_${h} = 0.0;`))
+  }
+  let wi = u.w0 / 4u;
+  let wo = u.w1 / 4u;
+  for (var j4 = 0u; j4 < HT / 4u; j4 = j4 + 1u) {
+    ${
+    U(H, (h) => `let w${h} = params4[wi + ${h}u * (HT / 4u) + j4];`, "\n    ")
+  }
+    ${
+    U(4, (t) =>
+      U(
+        G,
+        (g) =>
+          `let r${t}_${g} = params4[wo + (j4 * 4u + ${t}u) * ${G}u + ${g}u];`,
+        " ",
+      ), "\n    ")
+  }
+    ${
+    U(P, (p) =>
+      `{
+      let p = ${SUM(H, (h) => `z${p}_${h} * w${h}`)};
+      let gg = vec4<f32>(${
+        U(
+          4,
+          (t) => SUM(H, (h) => `gq${p}_${h} * r${t}_${h >> 2}.${XYZW[h & 3]}`),
+          ", ",
+        )
+      });
+      let gp = gg * gelu_grad_t4(p, gelu_tanh4(p));
+      ${
+        U(H, (h) =>
+          `gz${p}_${h} = gz${p}_${h} + ${
+            SUM(4, (t) => `gp.${XYZW[t]} * w${h}.${XYZW[t]}`)
+          };`, "\n      ")
+      }
+    }`, "\n    ")
+  }
+  }
+  ${U(P, (p) => U(H, (h) => `gz[base + ${h}u * C + ${p}u] = gz${p}_${h};`))}
+}
+`;
+}
+
+function tokVjpScalar(s: NetShape): string {
+  const { H } = s;
+  return /* wgsl */ `${prelude(s)}
+${RU_HEAD}
+${P_BIND}
+${bind(2, "z")}
+${bind(3, "ada")}
+${bind(4, "gx")}
+${bind(5, "gz", true)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * 65535u * 64u;
+  if (i >= u.batch * C) { return; }
+  let b = i / C;
+  let c = i % C;
+  let base = b * H * C + c;
+  ${
+    U(H, (h) =>
+      `let z${h} = z[base + ${h}u * C];
+  let gq${h} = gx[base + ${h}u * C] * ada[((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c];
+  var gz${h} = 0.0;`)
+  }
+  for (var j = 0u; j < HT; j = j + 1u) {
+    let wo = u.w1 + j * H;
+    let p = ${U(H, (h) => `z${h} * params[u.w0 + ${h}u * HT + j]`, " + ")};
+    let gg = ${U(H, (h) => `gq${h} * params[wo + ${h}u]`, " + ")};
+    let gp = gg * gelu_grad(p);
+    ${
+    U(
+      H,
+      (h) => `gz${h} = gz${h} + gp * params[u.w0 + ${h}u * HT + j];`,
+      "\n    ",
+    )
+  }
+  }
+  ${U(H, (h) => `gz[base + ${h}u * C] = gz${h};`)}
 }
 `;
 }
