@@ -285,10 +285,14 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
   const dg2 = xmid.map((_, l) => buf(N * Hc, `dg2_${l}`));
   const g2 = xmid.map((_, l) => buf(N * Hc, `g2_${l}`));
   const adaf = buf(N * 2 * C, "adaf"), yf = buf(N * C, "yf");
+  // LayerNorm (mean, 1/std) per token of each layer's two LNs, for ln_bwd
+  const lnst = buf(4 * L * N, "lnst");
   // BACKWARD SCRATCH
   const gx = buf(N * C, "gx"), gadaf = buf(N * 2 * C, "gadaf");
   const gtemb = buf(N * C, "gtemb"), gp2 = buf(N * Hc, "gp2");
   const gy2 = buf(N * C, "gy2"), gada = buf(2 * N * 3 * C, "gada");
+  // diag(gate2)·Wcoutᵀ of the layer being differentiated (one shared time)
+  const wgate = buf(C * Hc, "wgate");
   // token-mix scratch: z [B,C,H], gq [B,C,H], g [B,C,Ht], gp [B,C,Ht]
   const tok = buf(2 * B * C * (H + Ht), "tok");
 
@@ -448,7 +452,13 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
       list.push(
         {
           pipeline: pipe(kernels.ln_mod),
-          buffers: [ruU({ rows: N, w0: 0, tmask }), xs[l]!, ada[l]!, y1[l]!],
+          buffers: [
+            ruU({ rows: N, w0: 0, tmask, flags: tape ? 1 : 0, w1: 4 * l * N }),
+            xs[l]!,
+            ada[l]!,
+            y1[l]!,
+            lnst,
+          ],
           workgroups: [ceil(N, 64)],
         },
         {
@@ -471,10 +481,17 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
         {
           pipeline: pipe(kernels.ln_mod),
           buffers: [
-            ruU({ rows: N, w0: N * 3 * C, tmask }),
+            ruU({
+              rows: N,
+              w0: N * 3 * C,
+              tmask,
+              flags: tape ? 1 : 0,
+              w1: (4 * l + 2) * N,
+            }),
             xmid[l]!,
             ada[l]!,
             y2[l]!,
+            lnst,
           ],
           workgroups: [ceil(N, 64)],
         },
@@ -574,8 +591,31 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
     for (let l = L - 1; l >= 0; l--) {
       const p = `mlp_stack.${l}.`;
       const gl = groups.layers[l]!;
-      list.push(
-        mmD(kernels.mmn_cout, {
+      if (tmask === 0) {
+        // one shared gate2 row: gp2 = (gx @ (diag(gate2) Wcoutᵀ))·gelu'(p2)
+        list.push(
+          {
+            pipeline: pipe(kernels.scale_rows),
+            buffers: [
+              ruU({
+                w0: offT(p + "channel_mix_out.kernel"),
+                w1: N * 3 * C + 2 * C,
+              }),
+              P,
+              ada[l]!,
+              wgate,
+            ],
+            workgroups: [ceil(C * Hc, 64)],
+          },
+          mmD(kernels.mmn, {
+            rows: N,
+            cols: Hc,
+            red: C,
+            flags: MMT_MODES.scale,
+          }, [wgate, gx, dg2[l]!, gp2]),
+        );
+      } else {
+        list.push(mmD(kernels.mmn_cout, {
           rows: N,
           cols: Hc,
           red: C,
@@ -583,7 +623,9 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
           aux: N * 3 * C,
           flags: MMT_MODES.scale,
           tmask,
-        }, [P, gx, dg2[l]!, gp2, ada[l]!]),
+        }, [P, gx, dg2[l]!, gp2, ada[l]!]));
+      }
+      list.push(
         mmD(kernels.mmn, {
           rows: N,
           cols: C,
@@ -613,6 +655,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
               rows: N,
               flags: full ? 3 : 0,
               w0: N * 3 * C,
+              w1: (4 * l + 2) * N,
               w2: 6 * N * C,
               tmask,
             }),
@@ -621,6 +664,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
             gy2,
             gx,
             gada,
+            lnst,
           ],
           workgroups: [ceil(N, 64)],
         },
@@ -646,12 +690,13 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
         {
           pipeline: pipe(kernels.ln_bwd),
           buffers: [
-            ruU({ rows: N, flags: full ? 1 : 0, w0: 0, tmask }),
+            ruU({ rows: N, flags: full ? 1 : 0, w0: 0, w1: 4 * l * N, tmask }),
             xs[l]!,
             ada[l]!,
             gy2,
             gx,
             gada,
+            lnst,
           ],
           workgroups: [ceil(N, 64)],
         },

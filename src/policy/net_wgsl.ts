@@ -20,7 +20,8 @@
  *   modulation), `ln_bwd` (its VJP), `head` (final LN, modulation, out_proj),
  *   `head_bwd` (loss cotangent and the head's VJP);
  * - elementwise: `embed` (sincos with Cody-Waite range reduction),
- *   `swish_bwd`, `expand` (gathers per-distinct-time adaLN rows to tokens);
+ *   `swish_bwd`, `expand` (gathers per-distinct-time adaLN rows to tokens),
+ *   `scale_rows` (a kernel's rows times one shared gate row);
  * - `reduce` (sums weight-gradient partials into the flat gradient).
  *
  * Performance notes (Mesa llvmpipe, which runs invocations as 8-wide SIMD
@@ -46,6 +47,7 @@ import {
   lnBwd,
   lnMod,
   reduce,
+  scaleRows,
   swishBwd,
 } from "./rows_wgsl.ts";
 
@@ -110,6 +112,8 @@ export interface PolicyKernels {
   readonly head_bwd: string;
   /** g *= swish'(h). */
   readonly swish_bwd: string;
+  /** Rows of a [C, Hc] kernel scaled by a shared gate row. */
+  readonly scale_rows: string;
   /** Sums weight-gradient partials into the flat gradient. */
   readonly reduce: string;
   /** Gathers per-distinct-time rows to tokens. */
@@ -274,6 +278,7 @@ function build(s: NetShape): PolicyKernels {
     head: head(s),
     head_bwd: headBwd(s),
     swish_bwd: swishBwd(s),
+    scale_rows: scaleRows(s),
     reduce: reduce(),
     expand: expand(),
   };

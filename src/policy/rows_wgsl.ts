@@ -45,18 +45,24 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 
 export function lnMod(s: NetShape): string {
   // one invocation per token: y = LN(x)·(1 + scale) + shift with scale/shift
-  // at ada[w0 + n·3C + (0 | C) + c]
+  // at ada[w0 + n·3C + (0 | C) + c]; flags & 1: (mean, 1/std) stored at
+  // stats[w1 + 2n] for ln_bwd
   return /* wgsl */ `${prelude(s)}
 ${RU_HEAD}
 ${bind(1, "x")}
 ${bind(2, "ada")}
 ${bind(3, "y", true)}
+${bind(4, "stats", true)}
 ${STATS("x")}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = gid.x;
   if (n >= u.rows) { return; }
   let st = stats_x(n * C);
+  if ((u.flags & 1u) != 0u) {
+    stats[u.w1 + 2u * n] = st.x;
+    stats[u.w1 + 2u * n + 1u] = st.y;
+  }
   let a = u.w0 + (n & u.tmask) * 3u * C;
   for (var c = 0u; c < C; c = c + 1u) {
     y[n * C + c] = ((x[n * C + c] - st.x) * st.y) * (1.0 + ada[a + c]) + ada[a + C + c];
@@ -69,6 +75,7 @@ export function lnBwd(s: NetShape): string {
   // one invocation per token: gx += LNᵀ(gy·(1 + scale)) for y = LN(x)(1+scale)+shift,
   // scale at ada[w0 + n·3C + c]. flags & 1: gada[w0 + ...] gets (gy·xhat, gy);
   // flags & 2: gada gate column gets gx_old · ada[w2 + n·C + c] (the branch output).
+  // The LN statistics of x come from ln_mod's tape at stats[w1 + 2n].
   return /* wgsl */ `${prelude(s)}
 ${RU_HEAD}
 ${bind(1, "x")}
@@ -76,12 +83,12 @@ ${bind(2, "ada")}
 ${bind(3, "gy")}
 ${bind(4, "gx", true)}
 ${bind(5, "gada", true)}
-${STATS("x")}
+${bind(6, "stats")}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = gid.x;
   if (n >= u.rows) { return; }
-  let st = stats_x(n * C);
+  let st = vec2<f32>(stats[u.w1 + 2u * n], stats[u.w1 + 2u * n + 1u]);
   let a = u.w0 + (n & u.tmask) * 3u * C;
   let ga = u.w0 + n * 3u * C;
   let full = (u.flags & 1u) != 0u;
@@ -195,6 +202,23 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let xh = (x[n * C + c] - st.x) * st.y;
     gx[n * C + c] = st.y * ((gx[n * C + c] - m1) - xh * m2);
   }
+}
+`;
+}
+
+export function scaleRows(s: NetShape): string {
+  // out[k·HC + j] = ada[w1 + k] · params[w0 + k·HC + j] for k < C, j < HC: the
+  // rows of a [C, HC] kernel scaled by one shared gate row
+  return /* wgsl */ `${prelude(s)}
+${RU_HEAD}
+${P_BIND}
+${bind(2, "ada")}
+${bind(3, "out", true)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i >= C * HC) { return; }
+  out[i] = ada[u.w1 + i / HC] * params[u.w0 + i];
 }
 `;
 }
