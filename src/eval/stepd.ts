@@ -7,8 +7,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { getBackend, parseBackendName } from "../gpu/backend.ts";
-import { createVecEnv } from "../envs/batch.ts";
+import { parseBackendName } from "../gpu/backend.ts";
 import { DEFAULT_TASK, getTask } from "../envs/registry.ts";
 import { exists } from "../io/atomic.ts";
 import {
@@ -43,7 +42,11 @@ import {
 import { mergeRuns } from "./merge.ts";
 import { loadPolicy } from "./policy_loader.ts";
 import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
-import { vecEnvStepper } from "./stepper.ts";
+import {
+  canAsyncOnGpu,
+  evaluateAsyncGpu,
+  type GpuForecaster,
+} from "./async_gpu.ts";
 import type { ChunkSampler } from "./types.ts";
 
 /**
@@ -170,11 +173,10 @@ Options:
                            the seed's chunk length H = 4)
   --backend cpu|webgpu     policy backend (default: WebGPU if an adapter exists)
   --env-backend auto|cpu|webgpu   where environments, delays and bookkeeping run:
-                           webgpu = scan: the GPU-fused evaluator (one readback per run;
-                           bid and temporal_ensembling stay CPU-orchestrated), async: the
-                           WGSL environments stepped per control step; cpu = CPU twin with
-                           one GPU call per chunk; auto = webgpu for scan when the policy
-                           runs on WebGPU, else cpu (default auto)
+                           webgpu = the GPU-fused evaluator (one readback per run; bid,
+                           temporal_ensembling and quantile forecasters stay on the CPU
+                           path); cpu = CPU twin with one GPU call per chunk; auto =
+                           webgpu when the policy runs on WebGPU, else cpu (default auto)
   --out <dir>              output root (default ${d.out})
   --shard i/n              run every n-th run starting at i
   --force                  recompute finished runs
@@ -368,21 +370,14 @@ export async function stepDMain(
       );
     }
     const naive = samplerFor("naive");
-    // WHERE ENVIRONMENTS RUN: FUSED GPU SCAN, WGSL STEPPER (ASYNC) OR CPU TWIN
+    // WHERE ENVIRONMENTS RUN: GPU-FUSED EVALUATOR OR CPU TWIN
     const gpuNet = net?.backend === "webgpu" ? net : undefined;
-    if (envChoice === "webgpu" && evaluator === "scan" && !gpuNet) {
+    if (envChoice === "webgpu" && !gpuNet) {
       throw new RangeError(
-        `Cannot use --env-backend webgpu with the scan evaluator as the policy does not run on WebGPU (no adapter, --backend cpu or a test sampler): current value is "webgpu"`,
+        `Cannot use --env-backend webgpu as the policy does not run on WebGPU (no adapter, --backend cpu or a test sampler): current value is "webgpu"`,
       );
     }
-    const useFused = evaluator === "scan" && envChoice !== "cpu" &&
-      gpuNet !== undefined;
-    const envBackendName = useFused || envChoice === "webgpu"
-      ? "webgpu"
-      : "cpu";
-    const envBackend = evaluator === "async" && envChoice === "webgpu"
-      ? await getBackend({ backend: "webgpu" })
-      : undefined;
+    const useFused = envChoice !== "cpu" && gpuNet !== undefined;
     const profileList = Object.entries(profileConfigs).map(([n, config]) => ({
       name: n,
       profile: resolveProfile(config),
@@ -391,15 +386,18 @@ export async function stepDMain(
     const methodConfigs = new Map(
       methodNames.map((m) => [m, resolveMethodConfig({ method: m })]),
     );
+    const fusable = (m: MethodName) =>
+      gpuNet !== undefined &&
+      (evaluator === "scan"
+        ? canScanOnGpu(gpuNet, methodConfigs.get(m)!)
+        : canAsyncOnGpu(gpuNet, methodConfigs.get(m)!, fspec));
     if (useFused) {
-      const cpuOnly = methodNames.filter((m) =>
-        !canScanOnGpu(gpuNet, methodConfigs.get(m)!)
-      );
+      const cpuOnly = methodNames.filter((m) => !fusable(m));
       if (cpuOnly.length > 0) {
         err(
-          `${name}: ${
-            cpuOnly.join(", ")
-          } have no GPU-fused path: CPU twin environments, one GPU call per chunk`,
+          `${name}: ${cpuOnly.join(", ")} ${
+            evaluator === "async" ? `(or forecaster ${values.forecaster}) ` : ""
+          }have no GPU-fused path: CPU twin environments, one GPU call per chunk`,
         );
       }
     }
@@ -422,39 +420,39 @@ export async function stepDMain(
       forecaster: fspec.kind === "oracle"
         ? "oracle"
         : () => resolveForecaster(fspec),
-      makeStepper: envBackend
-        ? async (seed) =>
-          vecEnvStepper(
-            await createVecEnv(task, {
-              backend: envBackend,
-              n: rollouts,
-              seed,
-            }),
-          )
-        : undefined,
       fused: useFused
         ? {
           name: "webgpu-fused",
           run: (key) => {
-            const method = methodConfigs.get(key.method as MethodName)!;
-            if (!canScanOnGpu(gpuNet, method)) return undefined;
-            return evaluateScanGpu(task, {
-              net: gpuNet,
-              method,
+            const m = key.method as MethodName;
+            if (!fusable(m)) return undefined;
+            const common = {
+              net: gpuNet!,
+              method: methodConfigs.get(m)!,
               profile: profileList.find((p) => p.name === key.profile)!
                 .profile,
               seed: key.seed,
               numEnvs: rollouts,
-              executeHorizon,
-              delayMode,
-            });
+            };
+            return evaluator === "scan"
+              ? evaluateScanGpu(task, {
+                ...common,
+                executeHorizon,
+                delayMode,
+              })
+              : evaluateAsyncGpu(task, {
+                ...common,
+                sMin: executeHorizon,
+                forecaster: fspec as GpuForecaster,
+                starve,
+              });
           },
         }
         : undefined,
       config: {
         checkpoint: checkpointPath,
         forecaster: evaluator === "async" ? fspec : undefined,
-        envBackend: envBackendName,
+        envBackend: useFused ? "webgpu" : "cpu",
         actionNoise: 0.1,
       },
       adapter,
