@@ -50,6 +50,7 @@ const H: u32 = ${s.H}u;
 const A: u32 = ${s.A}u;
 const O: u32 = ${s.O}u;
 const HALF: u32 = ${s.C / 2}u;
+const C4: u32 = ${Math.floor(s.C / 4)}u;
 const FC: f32 = ${s.C}.0;
 const LN_EPS: f32 = 1e-6;
 const GK0: f32 = 0.7978845608028654;
@@ -121,13 +122,16 @@ export function bind(i: number, name: string, rw = false): string {
 export const RU_HEAD = `${ROW_UNIFORMS.wgsl}
 @group(0) @binding(0) var<uniform> u: RU;`;
 
-/** Row statistics helper: mean and 1/std of `buf[base .. base+C)`. */
-export const STATS = (buf: string) => /* wgsl */ `
-fn stats_${buf}(base: u32) -> vec2<f32> {
-  var s = 0.0;
-  for (var k = 0u; k < C; k = k + 1u) { s = s + ${buf}[base + k]; }
-  let mu = s / FC;
-  var v = 0.0;
-  for (var k = 0u; k < C; k = k + 1u) { let d = ${buf}[base + k] - mu; v = v + d * d; }
-  return vec2<f32>(mu, 1.0 / sqrt(v / FC + LN_EPS));
+/**
+ * Row statistics over vec4s: mean and 1/std of `buf[base .. base+C4)` (C4 =
+ * C/4 vec4s; 4 partial sums, combined at the end).
+ */
+export const STATS4 = (buf: string) => /* wgsl */ `
+fn stats4_${buf}(base: u32) -> vec2<f32> {
+  var s = vec4<f32>(0.0);
+  for (var k = 0u; k < C4; k = k + 1u) { s = s + ${buf}[base + k]; }
+  let mu = ((s.x + s.y) + (s.z + s.w)) / FC;
+  var v = vec4<f32>(0.0);
+  for (var k = 0u; k < C4; k = k + 1u) { let d = ${buf}[base + k] - mu; v = v + d * d; }
+  return vec2<f32>(mu, 1.0 / sqrt(((v.x + v.y) + (v.z + v.w)) / FC + LN_EPS));
 }`;

@@ -9,11 +9,12 @@
 import type { NetShape } from "./forward_cpu.ts";
 import {
   bind,
+  bind4,
   P_BIND,
   prelude,
   ROW_UNIFORMS,
   RU_HEAD,
-  STATS,
+  STATS4,
   U,
 } from "./_wgsl_util.ts";
 
@@ -46,26 +47,26 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 export function lnMod(s: NetShape): string {
   // one invocation per token: y = LN(x)·(1 + scale) + shift with scale/shift
   // at ada[w0 + n·3C + (0 | C) + c]; flags & 1: (mean, 1/std) stored at
-  // stats[w1 + 2n] for ln_bwd
+  // stats[w1 + 2n] for ln_bwd. vec4 loads and stores (C is a multiple of 4).
   return /* wgsl */ `${prelude(s)}
 ${RU_HEAD}
-${bind(1, "x")}
-${bind(2, "ada")}
-${bind(3, "y", true)}
+${bind4(1, "x4")}
+${bind4(2, "ada4")}
+${bind4(3, "y4", true)}
 ${bind(4, "stats", true)}
-${STATS("x")}
+${STATS4("x4")}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = gid.x;
   if (n >= u.rows) { return; }
-  let st = stats_x(n * C);
+  let st = stats4_x4(n * C4);
   if ((u.flags & 1u) != 0u) {
     stats[u.w1 + 2u * n] = st.x;
     stats[u.w1 + 2u * n + 1u] = st.y;
   }
-  let a = u.w0 + (n & u.tmask) * 3u * C;
-  for (var c = 0u; c < C; c = c + 1u) {
-    y[n * C + c] = ((x[n * C + c] - st.x) * st.y) * (1.0 + ada[a + c]) + ada[a + C + c];
+  let a = (u.w0 + (n & u.tmask) * 3u * C) / 4u;
+  for (var c = 0u; c < C4; c = c + 1u) {
+    y4[n * C4 + c] = ((x4[n * C4 + c] - st.x) * st.y) * (1.0 + ada4[a + c]) + ada4[a + C4 + c];
   }
 }
 `;
@@ -75,95 +76,109 @@ export function lnBwd(s: NetShape): string {
   // one invocation per token: gx += LNᵀ(gy·(1 + scale)) for y = LN(x)(1+scale)+shift,
   // scale at ada[w0 + n·3C + c]. flags & 1: gada[w0 + ...] gets (gy·xhat, gy);
   // flags & 2: gada gate column gets gx_old · ada[w2 + n·C + c] (the branch output).
-  // The LN statistics of x come from ln_mod's tape at stats[w1 + 2n].
+  // The LN statistics of x come from ln_mod's tape at stats[w1 + 2n]. vec4
+  // loads and stores (C is a multiple of 4).
   return /* wgsl */ `${prelude(s)}
 ${RU_HEAD}
-${bind(1, "x")}
-${bind(2, "ada")}
-${bind(3, "gy")}
-${bind(4, "gx", true)}
-${bind(5, "gada", true)}
+${bind4(1, "x4")}
+${bind4(2, "ada4")}
+${bind4(3, "gy4")}
+${bind4(4, "gx4", true)}
+${bind4(5, "gada4", true)}
 ${bind(6, "stats")}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = gid.x;
   if (n >= u.rows) { return; }
   let st = vec2<f32>(stats[u.w1 + 2u * n], stats[u.w1 + 2u * n + 1u]);
-  let a = u.w0 + (n & u.tmask) * 3u * C;
-  let ga = u.w0 + n * 3u * C;
+  let a = (u.w0 + (n & u.tmask) * 3u * C) / 4u;
+  let ga = (u.w0 + n * 3u * C) / 4u;
+  let q = u.w2 / 4u + n * C4;
+  let r = n * C4;
   let full = (u.flags & 1u) != 0u;
   let gate = (u.flags & 2u) != 0u;
-  var s1 = 0.0;
-  var s2 = 0.0;
-  for (var c = 0u; c < C; c = c + 1u) {
-    let g = gy[n * C + c];
-    let xh = (x[n * C + c] - st.x) * st.y;
-    let t = g * (1.0 + ada[a + c]);
+  var s1 = vec4<f32>(0.0);
+  var s2 = vec4<f32>(0.0);
+  for (var c = 0u; c < C4; c = c + 1u) {
+    let g = gy4[r + c];
+    let xh = (x4[r + c] - st.x) * st.y;
+    let t = g * (1.0 + ada4[a + c]);
     s1 = s1 + t;
     s2 = s2 + t * xh;
     if (full) {
-      gada[ga + c] = g * xh;
-      gada[ga + C + c] = g;
+      gada4[ga + c] = g * xh;
+      gada4[ga + C4 + c] = g;
     }
-    if (gate) { gada[ga + 2u * C + c] = gx[n * C + c] * ada[u.w2 + n * C + c]; }
+    if (gate) { gada4[ga + 2u * C4 + c] = gx4[r + c] * ada4[q + c]; }
   }
-  let m1 = s1 / FC;
-  let m2 = s2 / FC;
-  for (var c = 0u; c < C; c = c + 1u) {
-    let xh = (x[n * C + c] - st.x) * st.y;
-    let t = gy[n * C + c] * (1.0 + ada[a + c]);
-    gx[n * C + c] = gx[n * C + c] + st.y * ((t - m1) - xh * m2);
+  let m1 = ((s1.x + s1.y) + (s1.z + s1.w)) / FC;
+  let m2 = ((s2.x + s2.y) + (s2.z + s2.w)) / FC;
+  for (var c = 0u; c < C4; c = c + 1u) {
+    let xh = (x4[r + c] - st.x) * st.y;
+    let t = gy4[r + c] * (1.0 + ada4[a + c]);
+    gx4[r + c] = gx4[r + c] + st.y * ((t - m1) - xh * m2);
   }
 }
 `;
 }
 
 export function head(s: NetShape): string {
-  // one invocation per token; flags & 1: store the modulated stream yf
+  // one invocation per token; flags & 1: store the modulated stream yf.
+  // vec4 loads and stores of the stream (C is a multiple of 4)
   const { A } = s;
   return /* wgsl */ `${prelude(s)}
 ${RU_HEAD}
 ${P_BIND}
-${bind(2, "x")}
-${bind(3, "adaf")}
-${bind(4, "yf", true)}
+${bind4(2, "x4")}
+${bind4(3, "adaf4")}
+${bind4(4, "yf4", true)}
 ${bind(5, "v", true)}
-${STATS("x")}
+${STATS4("x4")}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = min(gid.x, u.rows - 1u);
-  let st = stats_x(n * C);
-  ${U(A, (a) => `var acc${a} = 0.0;`, " ")}
+  let st = stats4_x4(n * C4);
+  ${U(A, (a) => `var acc${a} = vec4<f32>(0.0);`, " ")}
   let store = (u.flags & 1u) != 0u && gid.x < u.rows;
-  let af = (n & u.tmask) * 2u * C;
-  for (var c = 0u; c < C; c = c + 1u) {
-    let xh = (x[n * C + c] - st.x) * st.y;
-    let y = xh * (1.0 + adaf[af + c]) + adaf[af + C + c];
-    if (store) { yf[n * C + c] = y; }
-    let w = u.w0 + c * A;
-    ${U(A, (a) => `acc${a} = acc${a} + y * params[w + ${a}u];`, "\n    ")}
+  let af = (n & u.tmask) * 2u * C4;
+  for (var c = 0u; c < C4; c = c + 1u) {
+    let xh = (x4[n * C4 + c] - st.x) * st.y;
+    let y = xh * (1.0 + adaf4[af + c]) + adaf4[af + C4 + c];
+    if (store) { yf4[n * C4 + c] = y; }
+    let w = u.w0 + 4u * c * A;
+    ${
+    U(A, (a) =>
+      `acc${a} = acc${a} + y * vec4<f32>(${
+        U(4, (t) =>
+          `params[w + ${t * s.A + a}u]`, ", ")
+      });`, "\n    ")
+  }
   }
   if (gid.x >= u.rows) { return; }
-  ${U(A, (a) => `v[n * A + ${a}u] = acc${a} + params[u.w1 + ${a}u];`)}
+  ${
+    U(A, (a) =>
+      `v[n * A + ${a}u] = ((acc${a}.x + acc${a}.y) + (acc${a}.z + acc${a}.w)) + params[u.w1 + ${a}u];`)
+  }
 }
 `;
 }
 
 export function headBwd(s: NetShape): string {
   // flags & 1: loss mode (gv = 2·w·(v − u), per-token loss at gv[count + n]);
-  // flags & 2: write gadaf. lossin = [target (N·A), weight (N)], count = N·A
+  // flags & 2: write gadaf. lossin = [target (N·A), weight (N)], count = N·A.
+  // vec4 loads and stores of the stream (C is a multiple of 4)
   const { A } = s;
   return /* wgsl */ `${prelude(s)}
 ${RU_HEAD}
 ${P_BIND}
-${bind(2, "x")}
-${bind(3, "adaf")}
+${bind4(2, "x4")}
+${bind4(3, "adaf4")}
 ${bind(4, "v")}
 ${bind(5, "lossin")}
 ${bind(6, "gv", true)}
-${bind(7, "gx", true)}
-${bind(8, "gadaf", true)}
-${STATS("x")}
+${bind4(7, "gx4", true)}
+${bind4(8, "gadaf4", true)}
+${STATS4("x4")}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = gid.x;
@@ -179,28 +194,32 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
     gv[u.count + n] = ${U(A, (a) => `w * (d${a} * d${a})`, " + ")};
   }
-  let st = stats_x(n * C);
+  let st = stats4_x4(n * C4);
   let full = (u.flags & 2u) != 0u;
-  var s1 = 0.0;
-  var s2 = 0.0;
-  for (var c = 0u; c < C; c = c + 1u) {
-    let w = u.w0 + c * A;
-    let gy = ${U(A, (a) => `g${a} * params[w + ${a}u]`, " + ")};
-    let xh = (x[n * C + c] - st.x) * st.y;
-    let t = gy * (1.0 + adaf[(n & u.tmask) * 2u * C + c]);
+  let af = (n & u.tmask) * 2u * C4;
+  let r = n * C4;
+  var s1 = vec4<f32>(0.0);
+  var s2 = vec4<f32>(0.0);
+  for (var c = 0u; c < C4; c = c + 1u) {
+    let w = u.w0 + 4u * c * A;
+    let gy = vec4<f32>(${
+    U(4, (t) => U(A, (a) => `g${a} * params[w + ${t * s.A + a}u]`, " + "), ", ")
+  });
+    let xh = (x4[r + c] - st.x) * st.y;
+    let t = gy * (1.0 + adaf4[af + c]);
     s1 = s1 + t;
     s2 = s2 + t * xh;
     if (full) {
-      gadaf[n * 2u * C + c] = gy * xh;
-      gadaf[n * 2u * C + C + c] = gy;
+      gadaf4[n * 2u * C4 + c] = gy * xh;
+      gadaf4[n * 2u * C4 + C4 + c] = gy;
     }
-    gx[n * C + c] = t;
+    gx4[r + c] = t;
   }
-  let m1 = s1 / FC;
-  let m2 = s2 / FC;
-  for (var c = 0u; c < C; c = c + 1u) {
-    let xh = (x[n * C + c] - st.x) * st.y;
-    gx[n * C + c] = st.y * ((gx[n * C + c] - m1) - xh * m2);
+  let m1 = ((s1.x + s1.y) + (s1.z + s1.w)) / FC;
+  let m2 = ((s2.x + s2.y) + (s2.z + s2.w)) / FC;
+  for (var c = 0u; c < C4; c = c + 1u) {
+    let xh = (x4[r + c] - st.x) * st.y;
+    gx4[r + c] = st.y * ((gx4[r + c] - m1) - xh * m2);
   }
 }
 `;
