@@ -86,7 +86,7 @@ export function tokBwd(s: NetShape): string {
  * the weights are loaded once per step for all of them (on llvmpipe loads,
  * not FMAs, bound these kernels). C is a multiple of 4 on the GPU.
  */
-export const TOK_CHANNELS = 4;
+export const TOK_CHANNELS = 4; // one vec4 of channels (the kernels assume 4)
 
 function tokMixVec(s: NetShape): string {
   // as tokMixScalar, 4 hidden units per step with vec4 weight loads (H, Ht
@@ -98,22 +98,21 @@ function tokMixVec(s: NetShape): string {
 ${VEC4_FNS}
 ${RU_HEAD}
 @group(0) @binding(1) var<storage, read> params4: array<vec4<f32>>;
-${bind(2, "x")}
-${bind(3, "z")}
-${bind(4, "ada")}
-${bind(5, "xmid", true)}
+${bind4(2, "x4")}
+${bind4(3, "z4")}
+${bind4(4, "ada4")}
+${bind4(5, "xmid4", true)}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * 65535u * 64u;
   if (i >= u.batch * (C / ${P}u)) { return; }
   let b = i / (C / ${P}u);
   let c0 = (i % (C / ${P}u)) * ${P}u;
-  let base = b * H * C + c0;
+  let base4 = (b * H * C + c0) / 4u;
+  ${U(H, (h) => `let zv${h} = z4[base4 + ${h}u * C4];`)}
   ${
     U(P, (p) =>
-      `${
-        U(H, (h) => `let z${p}_${h} = z[base + ${h}u * C + ${p}u];`, " ")
-      }
+      `${U(H, (h) => `let z${p}_${h} = zv${h}.${XYZW[p]};`, " ")}
   ${U(G, (g) => `var q${p}_${g} = vec4<f32>(0.0);`, " ")}`)
   }
   let wi = u.w0 / 4u;
@@ -145,12 +144,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   }
   ${
-    U(P, (p) =>
-      U(H, (h) =>
-        `xmid[base + ${h}u * C + ${p}u] = x[base + ${h}u * C + ${p}u] + ada[((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c0 + ${p}u] * q${p}_${
-          h >> 2
-        }.${XYZW[h & 3]};`))
+    U(H, (h) =>
+      `xmid4[base4 + ${h}u * C4] = x4[base4 + ${h}u * C4] + ada4[(((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c0) / 4u] * vec4<f32>(${
+        U(P, (p) =>
+          `q${p}_${h >> 2}.${XYZW[h & 3]}`, ", ")
+      });`)
   }
+
 }
 `;
 }
@@ -330,22 +330,27 @@ function tokVjpVec(s: NetShape): string {
 ${VEC4_FNS}
 ${RU_HEAD}
 @group(0) @binding(1) var<storage, read> params4: array<vec4<f32>>;
-${bind(2, "z")}
-${bind(3, "ada")}
-${bind(4, "gx")}
-${bind(5, "gz", true)}
+${bind4(2, "z4")}
+${bind4(3, "ada4")}
+${bind4(4, "gx4")}
+${bind4(5, "gz4", true)}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * 65535u * 64u;
   if (i >= u.batch * (C / ${P}u)) { return; }
   let b = i / (C / ${P}u);
   let c0 = (i % (C / ${P}u)) * ${P}u;
-  let base = b * H * C + c0;
+  let base4 = (b * H * C + c0) / 4u;
+  ${
+    U(H, (h) =>
+      `let zv${h} = z4[base4 + ${h}u * C4];
+  let gqv${h} = gx4[base4 + ${h}u * C4] * ada4[(((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c0) / 4u];`)
+  }
   ${
     U(P, (p) =>
       U(H, (h) =>
-        `let z${p}_${h} = z[base + ${h}u * C + ${p}u];
-  let gq${p}_${h} = gx[base + ${h}u * C + ${p}u] * ada[((b * H + ${h}u) & u.tmask) * 3u * C + 2u * C + c0 + ${p}u];
+        `let z${p}_${h} = zv${h}.${XYZW[p]};
+  let gq${p}_${h} = gqv${h}.${XYZW[p]};
   var gz${p}_${h} = 0.0;`))
   }
   let wi = u.w0 / 4u;
@@ -384,7 +389,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     }`, "\n    ")
   }
   }
-  ${U(P, (p) => U(H, (h) => `gz[base + ${h}u * C + ${p}u] = gz${p}_${h};`))}
+  ${
+    U(H, (h) =>
+      `gz4[base4 + ${h}u * C4] = vec4<f32>(${
+        U(P, (p) =>
+          `gz${p}_${h}`, ", ")
+      });`)
+  }
 }
 `;
 }
