@@ -41,12 +41,7 @@ import {
 } from "./matrix.ts";
 import { mergeRuns } from "./merge.ts";
 import { loadPolicy } from "./policy_loader.ts";
-import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
-import {
-  canAsyncOnGpu,
-  evaluateAsyncGpu,
-  type GpuForecaster,
-} from "./async_gpu.ts";
+import { fusedEngine, isFusable } from "./fused_engine.ts";
 import type { ChunkSampler } from "./types.ts";
 
 /**
@@ -383,14 +378,17 @@ export async function stepDMain(
       profile: resolveProfile(config),
       config,
     }));
-    const methodConfigs = new Map(
-      methodNames.map((m) => [m, resolveMethodConfig({ method: m })]),
-    );
-    const fusable = (m: MethodName) =>
-      gpuNet !== undefined &&
-      (evaluator === "scan"
-        ? canScanOnGpu(gpuNet, methodConfigs.get(m)!)
-        : canAsyncOnGpu(gpuNet, methodConfigs.get(m)!, fspec));
+    const engine = gpuNet && {
+      net: gpuNet,
+      profiles: profileList,
+      rollouts,
+      evaluator,
+      executeHorizon,
+      delayMode,
+      forecaster: fspec,
+      starve,
+    };
+    const fusable = (m: MethodName) => engine ? isFusable(m, engine) : false;
     if (useFused) {
       const cpuOnly = methodNames.filter((m) => !fusable(m));
       if (cpuOnly.length > 0) {
@@ -420,35 +418,7 @@ export async function stepDMain(
       forecaster: fspec.kind === "oracle"
         ? "oracle"
         : () => resolveForecaster(fspec),
-      fused: useFused
-        ? {
-          name: "webgpu-fused",
-          run: (key) => {
-            const m = key.method as MethodName;
-            if (!fusable(m)) return undefined;
-            const common = {
-              net: gpuNet!,
-              method: methodConfigs.get(m)!,
-              profile: profileList.find((p) => p.name === key.profile)!
-                .profile,
-              seed: key.seed,
-              numEnvs: rollouts,
-            };
-            return evaluator === "scan"
-              ? evaluateScanGpu(task, {
-                ...common,
-                executeHorizon,
-                delayMode,
-              })
-              : evaluateAsyncGpu(task, {
-                ...common,
-                sMin: executeHorizon,
-                forecaster: fspec as GpuForecaster,
-                starve,
-              });
-          },
-        }
-        : undefined,
+      fused: useFused && engine ? fusedEngine(task, engine) : undefined,
       config: {
         checkpoint: checkpointPath,
         forecaster: evaluator === "async" ? fspec : undefined,

@@ -27,6 +27,7 @@ import {
 } from "./cli_args.ts";
 import { runMatrix } from "./matrix.ts";
 import { loadPolicy } from "./policy_loader.ts";
+import { fusedEngine } from "./fused_engine.ts";
 import { formatResultsCsv, type ResultRow } from "./results.ts";
 import { matrixMethod, STEPD_METHODS } from "./stepd.ts";
 import type { ChunkSampler } from "./types.ts";
@@ -90,6 +91,8 @@ export interface SweepOptions {
   config?: Record<string, unknown>;
   /** Adapter name. */
   adapter?: string;
+  /** A WebGPU net: points of methods with a GPU-fused path run on `evaluateScanGpu`. */
+  net?: PolicyNet;
 }
 
 /**
@@ -131,6 +134,15 @@ export async function runSweep(
       horizon: options.horizon,
       executeHorizon: s,
       evaluator: "scan",
+      fused: options.net?.backend === "webgpu"
+        ? fusedEngine(task, {
+          net: options.net,
+          profiles,
+          rollouts: options.rollouts,
+          evaluator: "scan",
+          executeHorizon: s,
+        })
+        : undefined,
       config: options.config,
       adapter: options.adapter,
     }, { force: options.force, progress: options.progress });
@@ -273,6 +285,7 @@ Options:
         progress: err,
         config: { checkpoint },
         adapter,
+        net,
       });
   } catch (e) {
     net?.destroy?.();

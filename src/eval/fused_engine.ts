@@ -1,0 +1,121 @@
+/**
+ * The matrix hook that runs a run with the GPU-fused evaluators
+ * (`evaluateScanGpu`, `evaluateAsyncGpu`) where they apply, for Step D and
+ * the sweep.
+ *
+ * @module
+ */
+import type { Task } from "../envs/types.ts";
+import type { DelayProfile } from "../latency/types.ts";
+import type { PolicyNet } from "../policy/net.ts";
+import { type MethodName, resolveMethodConfig } from "../rtc/method_config.ts";
+import {
+  canAsyncOnGpu,
+  evaluateAsyncGpu,
+  type GpuForecaster,
+} from "./async_gpu.ts";
+import type { MatrixPlan } from "./matrix.ts";
+import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
+
+/**
+ * What {@linkcode fusedEngine} needs to know about the matrix.
+ *
+ * @example
+ * ```ts
+ * import type { FusedEngineOptions } from "./fused_engine.ts";
+ * const scanOnly = (o: FusedEngineOptions): boolean => o.evaluator === "scan";
+ * ```
+ */
+export interface FusedEngineOptions {
+  /** The policy (the hook applies only to a WebGPU net). */
+  net: PolicyNet;
+  /** The matrix's profiles, resolved. */
+  profiles: readonly { name: string; profile: DelayProfile }[];
+  /** Rollouts per run. */
+  rollouts: number;
+  /** Evaluator. */
+  evaluator: "scan" | "async";
+  /** `scan`: s; `async`: s_min. */
+  executeHorizon: number;
+  /** Scan: delay mode. @default "shared" */
+  delayMode?: "shared" | "per_env";
+  /** Async: the forecaster config. @default oracle */
+  forecaster?: { kind: string; size?: number };
+  /** Async: starvation action. @default "hold" */
+  starve?: "hold" | "zero";
+}
+
+/**
+ * Whether a method runs on the fused path with these options.
+ *
+ * @param method The method name.
+ * @param options The matrix options.
+ * @returns True when the fused evaluator applies.
+ *
+ * @example
+ * ```ts ignore
+ * const cpuOnly = methods.filter((m) => !isFusable(m, options));
+ * ```
+ */
+export function isFusable(
+  method: MethodName,
+  options: FusedEngineOptions,
+): boolean {
+  const config = resolveMethodConfig({ method });
+  return options.evaluator === "scan"
+    ? canScanOnGpu(options.net, config)
+    : canAsyncOnGpu(
+      options.net,
+      config,
+      options.forecaster ?? { kind: "oracle" },
+    );
+}
+
+/**
+ * The `fused` hook of a {@linkcode MatrixPlan}: runs a run on the GPU-fused
+ * evaluator when its method (and forecaster) allow, else returns undefined
+ * so the CPU-orchestrated evaluator runs it.
+ *
+ * @param task The task.
+ * @param options The net and the matrix options.
+ * @returns The hook (named `webgpu-fused`).
+ *
+ * @example
+ * ```ts ignore
+ * const plan: MatrixPlan = { ...rest, fused: fusedEngine(task, { net, profiles, rollouts: 256, evaluator: "scan", executeHorizon: 1 }) };
+ * ```
+ */
+export function fusedEngine(
+  task: Task,
+  options: FusedEngineOptions,
+): NonNullable<MatrixPlan["fused"]> {
+  return {
+    name: "webgpu-fused",
+    run(key) {
+      const m = key.method as MethodName;
+      if (!isFusable(m, options)) return undefined;
+      const profile = options.profiles.find((p) => p.name === key.profile);
+      if (!profile) return undefined;
+      const common = {
+        net: options.net,
+        method: resolveMethodConfig({ method: m }),
+        profile: profile.profile,
+        seed: key.seed,
+        numEnvs: options.rollouts,
+      };
+      return options.evaluator === "scan"
+        ? evaluateScanGpu(task, {
+          ...common,
+          executeHorizon: options.executeHorizon,
+          delayMode: options.delayMode,
+        })
+        : evaluateAsyncGpu(task, {
+          ...common,
+          sMin: options.executeHorizon,
+          forecaster:
+            (options.forecaster ?? { kind: "oracle" }) as GpuForecaster,
+          starve: options.starve,
+        });
+    },
+  };
+}
