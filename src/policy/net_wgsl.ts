@@ -78,12 +78,16 @@ export const MMT_MODES = {
 export interface PolicyKernels {
   /** x@W (+bias), optional swish/gelu output (vec4). */
   readonly mm: string;
+  /** `mm` with the wide register block (products with many columns). */
+  readonly mm_wide: string;
   /** Channel-MLP output with the gated residual (vec4). */
   readonly mm_cout: string;
   /** g@Wᵀ with scalar columns (gradXt). */
   readonly mmt: string;
   /** g@Wᵀ via a transposed kernel copy, with store/accumulate/×aux/×swish' epilogues. */
   readonly mmn: string;
+  /** `mmn` with the wide register block. */
+  readonly mmn_wide: string;
   /** ((gx·gate2)@Wcoutᵀ)·gelu'(p2), gelu'(p2) read from the forward tape. */
   readonly mmn_cout: string;
   /** gtemb += [gada1|gada2]@[Wa1ᵀ; Wa2ᵀ]. */
@@ -147,7 +151,7 @@ export function policyKernels(s: NetShape): PolicyKernels {
 
 function build(s: NetShape): PolicyKernels {
   // y = A@W (+bias) with optional activations (vec4 over columns)
-  const mm = mm4(s, {
+  const mmSpec: Parameters<typeof mm4>[1] = {
     bindings: [
       bind4(2, "src4"),
       bind4(3, "out4", true),
@@ -165,7 +169,8 @@ function build(s: NetShape): PolicyKernels {
         out24[o] = gelu_t4(h, t);
         if ((u.flags & 16u) != 0u) { out4[o] = gelu_grad_t4(h, t); }
       }`,
-  });
+  };
+  const mm = mm4(s, mmSpec);
   // x_next = xmid + gate2 * (g2 @ Wcout); ada2 at u.aux, q2 stored at u.aux2 if flags & 2
   const mm_cout = mm4(s, {
     bindings: [
@@ -202,12 +207,13 @@ function build(s: NetShape): PolicyKernels {
       else if (u.flags == 1u) { out4[o] = out4[o] + ${acc}; }
       else if (u.flags == 2u) { out4[o] = ${acc} * aux4[o]; }
       else { out4[o] = ${acc} * swish_grad4(aux4[o]); }`;
-  const mmn = mm4(s, {
+  const mmnSpec: Parameters<typeof mm4>[1] = {
     bindings: [bind4(2, "src4"), bind4(3, "aux4"), bind4(4, "out4", true)]
       .join("\n"),
     loadA4: (r, k4) => `src4[${r} * rq + ${k4}]`,
     epilogue: mmnEpilogue,
-  });
+  };
+  const mmn = mm4(s, mmnSpec);
   // gp2 = ((gx·gate2) @ Wcoutᵀ) · gelu'(p2) (aux, stored by the forward); ada2 at u.aux
   const mmn_cout = mm4(s, {
     bindings: [
@@ -261,9 +267,11 @@ function build(s: NetShape): PolicyKernels {
   });
   return {
     mm,
+    mm_wide: mm4(s, mmSpec, true),
     mm_cout,
     mmt,
     mmn,
+    mmn_wide: mm4(s, mmnSpec, true),
     mmn_cout,
     mmn_ada,
     wgrad,
