@@ -1,15 +1,16 @@
 /**
- * DAgger-style relabelling (Ross et al. 2011): rolls out a trained policy
- * (naive, fixed delay 0, s = 1, the evaluation wrapper's 0.1 action noise)
- * and records the states it visits; the scripted expert, a state-feedback
- * controller, then runs a short noisy segment (`--segment` steps) from each
+ * DAgger-style relabelling (Ross et al. 2011): rolls out a trained policy on
+ * the CPU twin (naive, fixed delay 0, s = 1, the evaluation wrapper's 0.1
+ * action noise, `max_timesteps` steps with auto-reset) and records the
+ * states it visits; the scripted expert, a state-feedback controller, then
+ * runs a short noisy segment (`--segment` steps) from every `--stride`-th
  * recorded state; the segments are appended to a demonstration dataset
  * (`--base`) and written to `--out` for `deno task train` (`--help` for the
  * options).
  *
- * Only tasks whose observation determines the state are supported:
- * `cartpole_swingup` (`[x, xdot, sin θ, cos θ, θdot, t/T]` → `[x, xdot, θ,
- * θdot, t, hold = 0]`).
+ * The expert's per-episode mode (swing direction, catch side, ...) comes
+ * from the segment's own episode key, so a segment may finish in the other
+ * mode than the policy was in: both are expert behaviour.
  *
  * @module
  */
@@ -25,10 +26,8 @@ import { getTask } from "../src/envs/registry.ts";
 import type { EpisodeKey, Task } from "../src/envs/types.ts";
 import { generateDemonstrations } from "../src/eval/demonstrations.ts";
 import { loadPolicy } from "../src/eval/policy_loader.ts";
-import { evaluateScan } from "../src/eval/scan.ts";
-import type { ChunkRequest } from "../src/eval/types.ts";
+import { createCpuStepper } from "../src/eval/stepper.ts";
 import { parseBackendName } from "../src/gpu/backend.ts";
-import { resolveProfile } from "../src/latency/mod.ts";
 
 const HELP =
   `Usage: deno run -A scripts/dagger_data.ts --task <name> --checkpoint <path> [options]
@@ -38,30 +37,15 @@ run a short segment from every --stride-th visited state, and writes the base
 dataset plus these segments.
 
 Options:
-  --task <name>          task (cartpole_swingup)
+  --task <name>          task
   --checkpoint <path>    policy to roll out
   --base <path>          dataset to extend [exp_runs/data/<task>.safetensors]
   --out <path>           output [exp_runs/data/<task>_dagger.safetensors]
-  --rollouts <n>         policy rollouts [512]
+  --rollouts <n>         parallel policy rollouts [512]
   --stride <n>           keep every n-th step of each rollout [4]
   --segment <n>          expert steps from each kept state [16]
   --seed <n>             seed of the policy rollouts (segments use seed + 1) [1]
   --backend cpu|webgpu   policy backend [auto]`;
-
-/** Recovers a full state from an observation, per task. */
-const STATE_FROM_OBS: Record<
-  string,
-  (obs: Float32Array, state: Float32Array, maxT: number) => void
-> = {
-  cartpole_swingup(obs, state, maxT) {
-    state[0] = obs[0]!;
-    state[1] = obs[1]!;
-    state[2] = Math.fround(Math.atan2(obs[2]!, obs[3]!));
-    state[3] = obs[4]!;
-    state[4] = Math.round(obs[5]! * maxT);
-    state[5] = 0;
-  },
-};
 
 function int(value: string, flag: string, min: number): number {
   const n = Number(value);
@@ -123,14 +107,6 @@ export async function main(argv: string[]): Promise<void> {
   }
   const task = getTask(values.task ?? "");
   const name = task.spec.name;
-  const fromObs = STATE_FROM_OBS[name];
-  if (!fromObs) {
-    throw new RangeError(
-      `Cannot relabel as --task must be one of ${
-        Object.keys(STATE_FROM_OBS).join(", ")
-      } (its observation must determine the state): current value is "${name}"`,
-    );
-  }
   if (!values.checkpoint) {
     throw new RangeError("Cannot relabel as --checkpoint is missing");
   }
@@ -144,7 +120,7 @@ export async function main(argv: string[]): Promise<void> {
   const outPath = values.out ?? `exp_runs/data/${name}_dagger.safetensors`;
 
   // POLICY ROLLOUTS
-  const O = task.spec.obsDim;
+  const A = task.spec.actionDim;
   const policy = await loadPolicy(task, {
     checkpoint: values.checkpoint,
     backend: values.backend === undefined
@@ -152,25 +128,29 @@ export async function main(argv: string[]): Promise<void> {
       : parseBackendName(values.backend, "--backend"),
   });
   const sampler = policy.samplerFor("naive");
-  const visited: Float32Array[] = [];
-  let calls = 0;
-  const recording = (req: ChunkRequest) => {
-    if (calls++ % stride === 0) visited.push(req.obs.slice());
-    return sampler(req);
-  };
-  const result = await evaluateScan(task, {
-    sampler: recording,
-    initialSampler: recording,
-    profile: resolveProfile({ kind: "fixed", delay: 0 }),
-    seed,
-    numEnvs: rollouts,
-    horizon: policy.horizon,
-    executeHorizon: 1,
-  });
+  const H = policy.horizon;
+  const stepper = createCpuStepper(task.cpu, { numEnvs: rollouts, seed });
+  const pool: Float32Array[] = [];
+  const act = new Float32Array(rollouts * A);
+  const firstDone = new Uint8Array(rollouts);
+  let solved = 0;
+  let obs = await stepper.reset();
+  for (let t = 0; t < task.spec.maxTimesteps; t++) {
+    if (t % stride === 0) pool.push(...stepper.states.map((x) => x.slice()));
+    const { chunk } = await sampler({ batch: rollouts, obs, seed, counter: t });
+    for (let b = 0; b < rollouts; b++) {
+      act.set(chunk.subarray(b * H * A, b * H * A + A), b * A);
+    }
+    const out = await stepper.step(act);
+    for (let b = 0; b < rollouts; b++) {
+      if (out.done[b] && !firstDone[b]) {
+        firstDone[b] = 1;
+        solved += out.solved[b]!;
+      }
+    }
+    obs = out.obs;
+  }
   policy.net.destroy?.();
-  const pool = visited.flatMap((batch) =>
-    Array.from({ length: rollouts }, (_, b) => batch.subarray(b * O, b * O + O))
-  );
 
   // EXPERT SEGMENTS FROM THE VISITED STATES
   const k = pool.length;
@@ -179,11 +159,7 @@ export async function main(argv: string[]): Promise<void> {
     cpu: {
       ...task.cpu,
       reset(state: Float32Array, key: EpisodeKey) {
-        fromObs(
-          pool[(key.env + key.episode * 7919) % k]!,
-          state,
-          task.spec.maxTimesteps,
-        );
+        state.set(pool[(key.env + key.episode * 7919) % k]!);
       },
     },
   };
@@ -200,9 +176,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   await writeDataset(outPath, concat(base, extra));
   console.log(
-    `dagger_data.ts: policy solved ${
-      result.metrics.returned_episode_solved.toFixed(3)
-    } of ${rollouts} rollouts; ${k} states × ${segment} expert steps appended; wrote ${outPath} (${
+    `dagger_data.ts: policy solved ${solved} of ${rollouts} first episodes; ${k} states × ${segment} expert steps appended; wrote ${outPath} (${
       base.done.length + extra.done.length
     } transitions)`,
   );
