@@ -24,34 +24,23 @@
  *
  * @module
  */
-import {
-  createStorage,
-  createUniform,
-  type Dispatch,
-  dispatch,
-  getPipeline,
-  readBuffer,
-} from "../gpu/kernel.ts";
 import type { Task } from "../envs/types.ts";
 import { profileWgsl } from "../latency/profile_wgsl.ts";
-import type { DelayProfile } from "../latency/types.ts";
 import type { PolicyNet } from "../policy/net.ts";
+import type { MethodConfig } from "../rtc/method_config.ts";
+import { checkInt } from "./common.ts";
 import {
-  type MethodConfig,
-  resolveMethodConfig,
-} from "../rtc/method_config.ts";
-import { withChunkRecorder } from "../rtc/sample_gpu.ts";
-import { checkInt, deriveDelaySeed } from "./common.ts";
-import { createPhaseRunner, type GpuSplit } from "./gpu_phases.ts";
+  type FusedEvalOptions,
+  resolveFusedRun,
+  runFused,
+} from "./fused_run.ts";
 import { computeRunMetrics } from "./metrics.ts";
-import { decodeGpuLog, gpuLogStride } from "./rollout_log_wgsl.ts";
+import { decodeGpuLog } from "./rollout_log_wgsl.ts";
 import { canScanOnGpu, type ScanGpuResult } from "./scan_gpu.ts";
-import { ACTION_NOISE_SALT } from "./stepper.ts";
 import {
   ASYNC_CTRL_FIELDS,
   ASYNC_MAX_RING,
   ASYNC_PARAMS,
-  ASYNC_WORKGROUP,
   asyncShader,
 } from "./async_gpu_wgsl.ts";
 
@@ -77,19 +66,7 @@ export type GpuForecaster =
  * const describe = (o: AsyncGpuOptions): string => `${o.method.method}, s_min ${o.sMin ?? 1}`;
  * ```
  */
-export interface AsyncGpuOptions {
-  /** A WebGPU policy from `createNet`. */
-  net: PolicyNet;
-  /** The evaluated method (resolved). */
-  method: MethodConfig;
-  /** Method of the first chunk. @default naive */
-  initialMethod?: MethodConfig;
-  /** Delay profile from `resolveProfile` (per-environment draws). */
-  profile: DelayProfile;
-  /** Run seed. */
-  seed: number;
-  /** Number of rollouts. */
-  numEnvs: number;
+export interface AsyncGpuOptions extends FusedEvalOptions {
   /** Minimum executed actions before the next inference (1..H). @default 1 */
   sMin?: number;
   /** Delay forecaster. @default oracle */
@@ -98,10 +75,6 @@ export interface AsyncGpuOptions {
   starve?: "hold" | "zero";
   /** Control steps. @default task.spec.maxTimesteps */
   numSteps?: number;
-  /** Std of the Gaussian action noise. @default 0.1 */
-  actionNoise?: number;
-  /** Wait after each phase and report the time split. @default false */
-  timing?: boolean;
 }
 
 /**
@@ -166,10 +139,8 @@ export async function evaluateAsyncGpu(
   options: AsyncGpuOptions,
 ): Promise<ScanGpuResult> {
   const { net, method } = options;
-  const initialMethod = options.initialMethod ??
-    resolveMethodConfig({ method: "naive" });
   const forecaster = options.forecaster ?? { kind: "oracle" };
-  for (const m of [method, initialMethod]) {
+  for (const m of [method, options.initialMethod ?? method]) {
     if (!canAsyncOnGpu(net, m, forecaster)) {
       throw new TypeError(
         `Cannot evaluate on the GPU as the net must be a WebGPU net, the method one of naive, realtime, hard_masking, training_time and the forecaster oracle or buffer_max (size <= ${ASYNC_MAX_RING}): current values are ${net.backend}, "${m.method}", ${
@@ -178,127 +149,60 @@ export async function evaluateAsyncGpu(
       );
     }
   }
+  const r = resolveFusedRun(task, options, {
+    field: "sMin",
+    value: options.sMin,
+  });
+  const { numEnvs: N, horizon: H, actionDim: A, window: sMin, seed } = r;
   const { spec } = task;
-  const N = checkInt(options.numEnvs, "numEnvs", 1);
-  const H = net.config.actionChunkSize;
-  const sMin = checkInt(options.sMin ?? 1, "sMin", 1);
-  if (sMin > H) {
-    throw new RangeError(
-      `Cannot evaluate as sMin must be at most horizon ${H}: current value is ${sMin}`,
-    );
-  }
-  if (net.obsDim !== spec.obsDim || net.actionDim !== spec.actionDim) {
-    throw new RangeError(
-      `Cannot evaluate as the net has obsDim ${net.obsDim}, actionDim ${net.actionDim} but task ${spec.name} needs ${spec.obsDim}, ${spec.actionDim}`,
-    );
-  }
   const T = checkInt(options.numSteps ?? spec.maxTimesteps, "numSteps", 1);
-  const A = spec.actionDim;
-  const seed = options.seed >>> 0;
   const ring = forecaster.kind === "buffer_max" ? forecaster.size : 1;
   const ctrlStride = ASYNC_CTRL_FIELDS.ring + ring;
-  const stride = gpuLogStride(A);
   const timing = options.timing ?? false;
   const t0 = performance.now();
-  let split: GpuSplit | undefined;
-
-  const { logs, ctrl, delaysRaw } = await withChunkRecorder(
+  const code = asyncShader({
+    taskWgsl: task.wgsl,
+    profileWgsl: profileWgsl(options.profile),
+    horizon: H,
+    actionDim: A,
+    ring,
+  });
+  const params = ASYNC_PARAMS.pack({
+    n: N,
+    seed,
+    noise_seed: r.noiseSeed,
+    delay_seed: r.delaySeed,
+    s_min: sMin,
+    hold: (options.starve ?? "hold") === "hold" ? 1 : 0,
+    noise_std: r.noiseStd,
+    forecaster: forecaster.kind === "buffer_max" ? 1 : 0,
+    ring,
+    steps: T,
+  });
+  const chunkBytes = 4 * N * H * A;
+  const out = await runFused(task, {
     net,
-    { batch: N, seed },
-    async (rec) => {
-      const { device } = rec;
-      const code = asyncShader({
-        taskWgsl: task.wgsl,
-        profileWgsl: profileWgsl(options.profile),
-        horizon: H,
-        actionDim: A,
-        ring,
-      });
-      const label = `async/${spec.name}`;
-      const params = createUniform(
-        device,
-        ASYNC_PARAMS.pack({
-          n: N,
-          seed,
-          noise_seed: (seed ^ ACTION_NOISE_SALT) >>> 0,
-          delay_seed: deriveDelaySeed(seed),
-          s_min: sMin,
-          hold: (options.starve ?? "hold") === "hold" ? 1 : 0,
-          noise_std: options.actionNoise ?? 0.1,
-          forecaster: forecaster.kind === "buffer_max" ? 1 : 0,
-          ring,
-          steps: T,
-        }),
-      );
-      const chunkFloats = N * H * A;
-      const own = [
-        params,
-        createStorage(device, { size: 4 * N * spec.stateDim, label }),
-        createStorage(device, { size: 4 * N * ctrlStride, label }),
-        createStorage(device, { size: 4 * N * stride, label }),
-        createStorage(device, { size: 4 * chunkFloats, label }),
-        createStorage(device, { size: 4 * chunkFloats, label }),
-        createStorage(device, { size: 4 * N * T, label }),
-      ];
-      const [, states, ctrlBuf, logBuf, chunk, flight, delayBuf] = own;
-      const buffers = [
-        params,
-        states!,
-        ctrlBuf!,
-        logBuf!,
-        rec.obs,
-        rec.meta,
-        rec.prevChunk,
-        rec.chunk,
-        chunk!,
-        flight!,
-        delayBuf!,
-      ];
-      const workgroups = [Math.ceil(N / ASYNC_WORKGROUP)] as const;
-      const kernel = (entryPoint: string): Dispatch => ({
-        pipeline: getPipeline(device, { code, entryPoint, label }),
-        buffers,
-        workgroups,
-      });
-      const reset = kernel("async_reset");
-      const begin = kernel("async_begin");
-      const execute = kernel("async_execute");
-      const initial = rec.record(initialMethod);
-      const sample = rec.record(method);
-      const phases = await createPhaseRunner(device, timing);
-      split = phases.split;
-      try {
-        await phases.run([
-          ["env", (enc) => dispatch(device, [reset], enc)],
-          ["policy", (enc) => {
-            dispatch(device, initial, enc);
-            enc.copyBufferToBuffer(rec.chunk, 0, chunk!, 0, 4 * chunkFloats);
-          }],
-        ]);
-        for (let k = 0; k < T; k++) {
-          await phases.run([
-            ["delays", (enc) => dispatch(device, [begin], enc)],
-            ["policy", (enc) => dispatch(device, sample, enc)],
-            ["env", (enc) => dispatch(device, [execute], enc)],
-          ]);
-        }
-        const tr = performance.now();
-        const out = {
-          logs: new Float32Array(
-            await readBuffer(device, logBuf!, 4 * N * stride),
-          ),
-          ctrl: new Uint32Array(
-            await readBuffer(device, ctrlBuf!, 4 * N * ctrlStride),
-          ),
-          delaysRaw: new Int32Array(await readBuffer(device, delayBuf!)),
-        };
-        phases.split.readback += (performance.now() - tr) / 1000;
-        return out;
-      } finally {
-        for (const b of own) b!.destroy();
-      }
+    method,
+    initialMethod: r.initialMethod,
+    batch: N,
+    seed,
+    code,
+    params,
+    ctrlBytes: 4 * N * ctrlStride,
+    delaysBytes: 4 * N * T,
+    extraBytes: [chunkBytes, chunkBytes],
+    entries: {
+      reset: "async_reset",
+      begin: "async_begin",
+      execute: "async_execute",
     },
-  );
+    iterations: T,
+    copyTo: 0,
+    timing,
+  });
+  const { logs, split } = out;
+  const ctrl = new Uint32Array(out.ctrl);
+  const delaysRaw = out.delays;
 
   // COUNTERS, DELAYS, LOG AND METRICS (AS evaluateAsync)
   const tm = performance.now();

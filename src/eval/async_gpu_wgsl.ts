@@ -4,24 +4,17 @@
  * CPU twin stepper: landing, starting inferences (delay draw, forecast,
  * frozen prefix), execution with starvation, stepping and the rollout log.
  *
- * Bindings (group 0): 0 `params: AsyncParams` (uniform), 1 `states`
- * `[N, TASK_STATE_DIM]`, 2 `ctrl` `[N, ASYNC_CTRL + W]` u32 (see
- * {@linkcode ASYNC_CTRL_FIELDS}; W = ring size of the forecaster), 3 `logs`
- * `[N, gpuLogStride(A)]`, 4 `obs` `[N, O]` (sampler input), 5 `calls` `[N]`
- * of `vec4<u32>` (sampler call records), 6 `req` `[N, H, A]` (the sampler's
- * previous chunk: `A_cur[s:H]`), 7 `next` `[N, H, A]` (sampler output), 8
- * `chunk` `[N, H, A]` (the chunk being executed), 9 `flight` `[N, H, A]`
- * (the chunk in flight), 10 `delays` `[N, T]` i32 (environment `e`'s i-th
- * inference at `e·T + i`).
+ * Bindings: the standard ones of `fused_run.ts` (`ctrl` is `[N, ASYNC_CTRL
+ * + W]` u32, see {@linkcode ASYNC_CTRL_FIELDS}, W = the forecaster's ring;
+ * `prev` holds `A_cur[s:H]` of starting environments; `delays` `[N, T]`,
+ * environment `e`'s i-th inference at `e·T + i`), then 9 `chunk` `[N, H,
+ * A]` (the chunk being executed) and 10 `flight` `[N, H, A]` (the chunk in
+ * flight).
  *
  * @module
  */
 import { defineStruct, type StructLayout } from "../gpu/struct.ts";
-import { RNG_WGSL } from "../rng/rng_wgsl.ts";
-import { evalStepWgsl } from "./rollout_log_wgsl.ts";
-
-/** Workgroup size of the async kernels. */
-export const ASYNC_WORKGROUP = 64;
+import { FUSED_WORKGROUP, fusedHeaderWgsl } from "./fused_run.ts";
 
 /** Largest forecaster ring (buffer_max size) of the GPU path. */
 export const ASYNC_MAX_RING = 64;
@@ -122,55 +115,18 @@ export function asyncShader(dims: {
   actionDim: number;
   ring: number;
 }): string {
-  const H = dims.horizon;
-  const A = dims.actionDim;
   const F = ASYNC_CTRL_FIELDS;
   return /* wgsl */ `
-${RNG_WGSL}
-${dims.taskWgsl}
-${dims.profileWgsl}
-${ASYNC_PARAMS.wgsl}
-
-const H: u32 = ${H}u;
-const A: u32 = ${A}u;
-const HA: u32 = ${H * A}u;
+${
+    fusedHeaderWgsl({
+      ...dims,
+      paramsWgsl: ASYNC_PARAMS.wgsl,
+      paramsType: "AsyncParams",
+      ctrlType: "u32",
+      extra: ["chunk", "flight"],
+    })
+  }
 const CTRL: u32 = ${F.ring + dims.ring}u;
-
-@group(0) @binding(0) var<uniform> params: AsyncParams;
-@group(0) @binding(1) var<storage, read_write> states: array<f32>;
-@group(0) @binding(2) var<storage, read_write> ctrl: array<u32>;
-@group(0) @binding(3) var<storage, read_write> logs: array<f32>;
-@group(0) @binding(4) var<storage, read_write> obs: array<f32>;
-@group(0) @binding(5) var<storage, read_write> calls: array<vec4<u32>>;
-@group(0) @binding(6) var<storage, read_write> req: array<f32>;
-@group(0) @binding(7) var<storage, read_write> next: array<f32>;
-@group(0) @binding(8) var<storage, read_write> chunk: array<f32>;
-@group(0) @binding(9) var<storage, read_write> flight: array<f32>;
-@group(0) @binding(10) var<storage, read_write> delays: array<i32>;
-${evalStepWgsl(A)}
-// every entry point uses every binding, so one bind group (auto layout) fits all three
-fn async_bind_all() {
-  _ = &states;
-  _ = &ctrl;
-  _ = &logs;
-  _ = &obs;
-  _ = &calls;
-  _ = &req;
-  _ = &next;
-  _ = &chunk;
-  _ = &flight;
-  _ = &delays;
-}
-
-fn async_store(e: u32, s: ptr<function, array<f32, TASK_STATE_DIM>>) {
-  for (var i = 0u; i < TASK_STATE_DIM; i++) {
-    states[e * TASK_STATE_DIM + i] = (*s)[i];
-  }
-  let o = task_observe(s);
-  for (var i = 0u; i < TASK_OBS_DIM; i++) {
-    obs[e * TASK_OBS_DIM + i] = o[i];
-  }
-}
 
 // FORECASTER: RING OF THE LAST params.ring OBSERVED DELAYS
 fn ring_push(c: u32, d: u32) {
@@ -197,9 +153,9 @@ fn land(e: u32, c: u32) {
   ctrl[c + ${F.busy}u] = 0u;
 }
 
-@compute @workgroup_size(${ASYNC_WORKGROUP})
+@compute @workgroup_size(${FUSED_WORKGROUP})
 fn async_reset(@builtin(global_invocation_id) gid: vec3<u32>) {
-  async_bind_all();
+  fused_bind_all();
   let e = gid.x;
   if (e >= params.n) { return; }
   let c = e * CTRL;
@@ -208,17 +164,17 @@ fn async_reset(@builtin(global_invocation_id) gid: vec3<u32>) {
   ring_push(c, 0u);
   for (var i = 0u; i < LOG; i++) { logs[e * LOG + i] = 0.0; }
   for (var k = 0u; k < HA; k++) {
-    req[e * HA + k] = 0.0;
+    prev[e * HA + k] = 0.0;
     flight[e * HA + k] = 0.0;
   }
   calls[e] = vec4<u32>(0u, e, 0u, params.s_min);
   var s = task_reset(params.seed, e, 0u);
-  async_store(e, &s);
+  fused_store(e, &s);
 }
 
-@compute @workgroup_size(${ASYNC_WORKGROUP})
+@compute @workgroup_size(${FUSED_WORKGROUP})
 fn async_begin(@builtin(global_invocation_id) gid: vec3<u32>) {
-  async_bind_all();
+  fused_bind_all();
   let e = gid.x;
   if (e >= params.n) { return; }
   let c = e * CTRL;
@@ -236,7 +192,7 @@ fn async_begin(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var j = 0u; j < HA; j++) {
     var v = 0.0;
     if (s * A + j < HA) { v = chunk[e * HA + s * A + j]; }
-    req[e * HA + j] = v;
+    prev[e * HA + j] = v;
   }
   let n_inf = ctrl[c + ${F.inferences}u];
   let d = u32(max(sample_delay(params.delay_seed, e, n_inf), 0));
@@ -252,9 +208,9 @@ fn async_begin(@builtin(global_invocation_id) gid: vec3<u32>) {
   calls[e] = vec4<u32>(k + 1u, e, d_hat, s);
 }
 
-@compute @workgroup_size(${ASYNC_WORKGROUP})
+@compute @workgroup_size(${FUSED_WORKGROUP})
 fn async_execute(@builtin(global_invocation_id) gid: vec3<u32>) {
-  async_bind_all();
+  fused_bind_all();
   let e = gid.x;
   if (e >= params.n) { return; }
   let c = e * CTRL;
@@ -284,7 +240,7 @@ fn async_execute(@builtin(global_invocation_id) gid: vec3<u32>) {
   eval_step(e, k, a, &s, &ep);
   ctrl[c + ${F.episode}u] = ep;
   ctrl[c + ${F.step}u] = k + 1u;
-  async_store(e, &s);
+  fused_store(e, &s);
 }
 `;
 }

@@ -22,30 +22,21 @@
  *
  * @module
  */
-import {
-  createStorage,
-  createUniform,
-  type Dispatch,
-  dispatch,
-  getPipeline,
-  readBuffer,
-} from "../gpu/kernel.ts";
 import type { Task } from "../envs/types.ts";
 import { profileWgsl } from "../latency/profile_wgsl.ts";
-import type { DelayProfile } from "../latency/types.ts";
 import type { PolicyNet } from "../policy/net.ts";
 import { gpuNetInternals } from "../policy/net_gpu.ts";
+import type { MethodConfig } from "../rtc/method_config.ts";
+import type { EvalResult } from "./common.ts";
 import {
-  type MethodConfig,
-  resolveMethodConfig,
-} from "../rtc/method_config.ts";
-import { withChunkRecorder } from "../rtc/sample_gpu.ts";
+  type FusedEvalOptions,
+  resolveFusedRun,
+  runFused,
+} from "./fused_run.ts";
+import type { GpuSplit } from "./gpu_phases.ts";
 import { computeRunMetrics } from "./metrics.ts";
-import { ACTION_NOISE_SALT } from "./stepper.ts";
-import { checkInt, deriveDelaySeed, type EvalResult } from "./common.ts";
-import { createPhaseRunner, type GpuSplit } from "./gpu_phases.ts";
-import { SCAN_PARAMS, SCAN_WORKGROUP, scanShader } from "./scan_gpu_wgsl.ts";
-import { decodeGpuLog, gpuLogStride } from "./rollout_log_wgsl.ts";
+import { decodeGpuLog } from "./rollout_log_wgsl.ts";
+import { SCAN_PARAMS, scanShader } from "./scan_gpu_wgsl.ts";
 
 /**
  * Options for {@linkcode evaluateScanGpu}.
@@ -56,30 +47,11 @@ import { decodeGpuLog, gpuLogStride } from "./rollout_log_wgsl.ts";
  * const describe = (o: ScanGpuOptions): string => `${o.method.method}, ${o.numEnvs} rollouts`;
  * ```
  */
-export interface ScanGpuOptions {
-  /** A WebGPU policy from `createNet`. */
-  net: PolicyNet;
-  /** The evaluated method (resolved). */
-  method: MethodConfig;
-  /** Method of the first chunk (the seed: naive). @default naive */
-  initialMethod?: MethodConfig;
-  /** Delay profile from `resolveProfile`. */
-  profile: DelayProfile;
-  /** Run seed. */
-  seed: number;
-  /** Number of rollouts. */
-  numEnvs: number;
+export interface ScanGpuOptions extends FusedEvalOptions {
   /** Execute horizon s (1..H). @default 1 */
   executeHorizon?: number;
   /** One delay per iteration for the whole batch (seed) or per environment. @default "shared" */
   delayMode?: "shared" | "per_env";
-  /** Std of the Gaussian action noise. @default 0.1 */
-  actionNoise?: number;
-  /**
-   * Wait for the GPU after each phase and report the time split (costs one
-   * queue round trip per phase; for benchmarks). @default false
-   */
-  timing?: boolean;
 }
 
 /**
@@ -167,133 +139,62 @@ export async function evaluateScanGpu(
   options: ScanGpuOptions,
 ): Promise<ScanGpuResult> {
   const { net, method } = options;
-  const initialMethod = options.initialMethod ??
-    resolveMethodConfig({ method: "naive" });
-  for (const m of [method, initialMethod]) {
+  for (const m of [method, options.initialMethod ?? method]) {
     if (!canScanOnGpu(net, m)) {
       throw new TypeError(
         `Cannot evaluate on the GPU as the net must be a WebGPU net and the method one of naive, realtime, hard_masking, training_time: current values are ${net.backend}, "${m.method}"`,
       );
     }
   }
+  const r = resolveFusedRun(task, options, {
+    field: "executeHorizon",
+    value: options.executeHorizon,
+  });
+  const { numEnvs: N, horizon: H, actionDim: A, window: s, seed } = r;
   const { spec } = task;
-  const N = checkInt(options.numEnvs, "numEnvs", 1);
-  const H = net.config.actionChunkSize;
-  const s = checkInt(options.executeHorizon ?? 1, "executeHorizon", 1);
-  if (s > H) {
-    throw new RangeError(
-      `Cannot evaluate as executeHorizon must be at most horizon ${H}: current value is ${s}`,
-    );
-  }
-  if (net.obsDim !== spec.obsDim || net.actionDim !== spec.actionDim) {
-    throw new RangeError(
-      `Cannot evaluate as the net has obsDim ${net.obsDim}, actionDim ${net.actionDim} but task ${spec.name} needs ${spec.obsDim}, ${spec.actionDim}`,
-    );
-  }
-  const A = spec.actionDim;
-  const seed = options.seed >>> 0;
   const perEnv = (options.delayMode ?? "shared") === "per_env";
   const iterations = Math.ceil(spec.maxTimesteps / s);
   const nDelays = iterations * (perEnv ? N : 1);
-  const stride = gpuLogStride(A);
   const timing = options.timing ?? false;
   const t0 = performance.now();
 
-  let split: GpuSplit | undefined;
-  const { logs, delays } = await withChunkRecorder(
+  const code = scanShader({
+    taskWgsl: task.wgsl,
+    profileWgsl: profileWgsl(options.profile),
+    horizon: H,
+    actionDim: A,
+  });
+  const params = SCAN_PARAMS.pack({
+    n: N,
+    seed,
+    noise_seed: r.noiseSeed,
+    delay_seed: r.delaySeed,
+    s,
+    per_env: perEnv ? 1 : 0,
+    noise_std: r.noiseStd,
+    pad0: 0,
+    pad1: 0,
+  });
+  const { logs, delays, split } = await runFused(task, {
     net,
-    { batch: N, seed },
-    async (rec) => {
-      const { device } = rec;
-      const code = scanShader({
-        taskWgsl: task.wgsl,
-        profileWgsl: profileWgsl(options.profile),
-        horizon: H,
-        actionDim: A,
-      });
-      const label = `scan/${spec.name}`;
-      const pipe = (entryPoint: string) =>
-        getPipeline(device, { code, entryPoint, label });
-      const params = createUniform(
-        device,
-        SCAN_PARAMS.pack({
-          n: N,
-          seed,
-          noise_seed: (seed ^ ACTION_NOISE_SALT) >>> 0,
-          delay_seed: deriveDelaySeed(seed),
-          s,
-          per_env: perEnv ? 1 : 0,
-          noise_std: options.actionNoise ?? 0.1,
-          pad0: 0,
-          pad1: 0,
-        }),
-      );
-      const own = [
-        params,
-        createStorage(device, { size: 4 * N * spec.stateDim, label }),
-        createStorage(device, { size: 8 * N, label }),
-        createStorage(device, { size: 4 * N * stride, label }),
-        createStorage(device, { size: 4 * nDelays, label }),
-      ];
-      const [, states, ctrl, logBuf, delayBuf] = own;
-      const buffers = [
-        params,
-        states!,
-        ctrl!,
-        logBuf!,
-        rec.obs,
-        rec.meta,
-        rec.prevChunk,
-        rec.chunk,
-        delayBuf!,
-      ];
-      const workgroups = [Math.ceil(N / SCAN_WORKGROUP)] as const;
-      const kernel = (entry: string): Dispatch => ({
-        pipeline: pipe(entry),
-        buffers,
-        workgroups,
-      });
-      const reset = kernel("scan_reset");
-      const begin = kernel("scan_begin");
-      const execute = kernel("scan_execute");
-      const initial = rec.record(initialMethod);
-      const sample = rec.record(method);
-      const chunkBytes = 4 * N * H * A;
-
-      const phases = await createPhaseRunner(device, timing);
-      split = phases.split;
-      const run = phases.run;
-      try {
-        await run([
-          ["env", (enc) => dispatch(device, [reset], enc)],
-          ["policy", (enc) => {
-            dispatch(device, initial, enc);
-            enc.copyBufferToBuffer(rec.chunk, 0, rec.prevChunk, 0, chunkBytes);
-          }],
-        ]);
-        for (let it = 0; it < iterations; it++) {
-          await run([
-            ["delays", (enc) => dispatch(device, [begin], enc)],
-            ["policy", (enc) => dispatch(device, sample, enc)],
-            ["env", (enc) => dispatch(device, [execute], enc)],
-          ]);
-        }
-        const tr = performance.now();
-        const out = {
-          logs: new Float32Array(
-            await readBuffer(device, logBuf!, 4 * N * stride),
-          ),
-          delays: new Int32Array(
-            await readBuffer(device, delayBuf!, 4 * nDelays),
-          ),
-        };
-        phases.split.readback += (performance.now() - tr) / 1000;
-        return out;
-      } finally {
-        for (const b of own) b!.destroy();
-      }
+    method,
+    initialMethod: r.initialMethod,
+    batch: N,
+    seed,
+    code,
+    params,
+    ctrlBytes: 8 * N,
+    delaysBytes: 4 * nDelays,
+    extraBytes: [],
+    entries: {
+      reset: "scan_reset",
+      begin: "scan_begin",
+      execute: "scan_execute",
     },
-  );
+    iterations,
+    copyTo: "prev",
+    timing,
+  });
 
   // THE ROLLOUT LOG AND THE METRICS (AS evaluateScan)
   const tm = performance.now();

@@ -18,11 +18,7 @@
  */
 
 import { defineStruct, type StructLayout } from "../gpu/struct.ts";
-import { RNG_WGSL } from "../rng/rng_wgsl.ts";
-import { evalStepWgsl } from "./rollout_log_wgsl.ts";
-
-/** Workgroup size of the scan kernels. */
-export const SCAN_WORKGROUP = 64;
+import { FUSED_WORKGROUP, fusedHeaderWgsl } from "./fused_run.ts";
 
 /**
  * Uniforms of the scan kernels (constant for a run).
@@ -88,53 +84,19 @@ export function scanShader(dims: {
   horizon: number;
   actionDim: number;
 }): string {
-  const H = dims.horizon;
-  const A = dims.actionDim;
   return /* wgsl */ `
-${RNG_WGSL}
-${dims.taskWgsl}
-${dims.profileWgsl}
-${SCAN_PARAMS.wgsl}
-
-const H: u32 = ${H}u;
-const A: u32 = ${A}u;
-const HA: u32 = ${H * A}u;
-
-@group(0) @binding(0) var<uniform> params: ScanParams;
-@group(0) @binding(1) var<storage, read_write> states: array<f32>;
-@group(0) @binding(2) var<storage, read_write> ctrl: array<vec2<u32>>;
-@group(0) @binding(3) var<storage, read_write> logs: array<f32>;
-@group(0) @binding(4) var<storage, read_write> obs: array<f32>;
-@group(0) @binding(5) var<storage, read_write> calls: array<vec4<u32>>;
-@group(0) @binding(6) var<storage, read_write> prev: array<f32>;
-@group(0) @binding(7) var<storage, read_write> next: array<f32>;
-@group(0) @binding(8) var<storage, read_write> delays: array<i32>;
-${evalStepWgsl(A)}
-// every entry point uses every binding, so one bind group (auto layout) fits all three
-fn scan_bind_all() {
-  _ = &states;
-  _ = &ctrl;
-  _ = &logs;
-  _ = &obs;
-  _ = &calls;
-  _ = &prev;
-  _ = &next;
-  _ = &delays;
-}
-
-fn scan_store(e: u32, s: ptr<function, array<f32, TASK_STATE_DIM>>) {
-  for (var i = 0u; i < TASK_STATE_DIM; i++) {
-    states[e * TASK_STATE_DIM + i] = (*s)[i];
+${
+    fusedHeaderWgsl({
+      ...dims,
+      paramsWgsl: SCAN_PARAMS.wgsl,
+      paramsType: "ScanParams",
+      ctrlType: "vec2<u32>",
+      extra: [],
+    })
   }
-  let o = task_observe(s);
-  for (var i = 0u; i < TASK_OBS_DIM; i++) {
-    obs[e * TASK_OBS_DIM + i] = o[i];
-  }
-}
-
-@compute @workgroup_size(${SCAN_WORKGROUP})
+@compute @workgroup_size(${FUSED_WORKGROUP})
 fn scan_reset(@builtin(global_invocation_id) gid: vec3<u32>) {
-  scan_bind_all();
+  fused_bind_all();
   let e = gid.x;
   if (e >= params.n) { return; }
   var s = task_reset(params.seed, e, 0u);
@@ -142,12 +104,12 @@ fn scan_reset(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var i = 0u; i < LOG; i++) { logs[e * LOG + i] = 0.0; }
   for (var i = 0u; i < HA; i++) { prev[e * HA + i] = 0.0; }
   calls[e] = vec4<u32>(0u, e, 0u, params.s);
-  scan_store(e, &s);
+  fused_store(e, &s);
 }
 
-@compute @workgroup_size(${SCAN_WORKGROUP})
+@compute @workgroup_size(${FUSED_WORKGROUP})
 fn scan_begin(@builtin(global_invocation_id) gid: vec3<u32>) {
-  scan_bind_all();
+  fused_bind_all();
   let e = gid.x;
   if (e >= params.n) { return; }
   let it = ctrl[e].y;
@@ -161,9 +123,9 @@ fn scan_begin(@builtin(global_invocation_id) gid: vec3<u32>) {
   calls[e] = vec4<u32>(it + 1u, e, d, params.s);
 }
 
-@compute @workgroup_size(${SCAN_WORKGROUP})
+@compute @workgroup_size(${FUSED_WORKGROUP})
 fn scan_execute(@builtin(global_invocation_id) gid: vec3<u32>) {
-  scan_bind_all();
+  fused_bind_all();
   let e = gid.x;
   if (e >= params.n) { return; }
   var s: array<f32, TASK_STATE_DIM>;
@@ -184,7 +146,7 @@ fn scan_execute(@builtin(global_invocation_id) gid: vec3<u32>) {
     eval_step(e, it * params.s + i, a, &s, &ep);
   }
   ctrl[e] = vec2<u32>(ep, it + 1u);
-  scan_store(e, &s);
+  fused_store(e, &s);
   // SHIFT: THE NEW CHUNK WITHOUT ITS FIRST s ACTIONS, ZERO-PADDED
   let keep = (H - params.s) * A;
   for (var k = 0u; k < HA; k++) {
