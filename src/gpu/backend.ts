@@ -54,6 +54,13 @@ const SOFTWARE_NAMES =
 let cached: Promise<Backend> | undefined;
 let cachedKey: string | undefined;
 let noticeGiven = false;
+const liveDevices = new Set<GPUDevice>();
+
+// Destroy every device this module created before the process tears the
+// driver down (an attempt at the llvmpipe exit abort described in the README).
+globalThis.addEventListener("unload", () => {
+  for (const device of liveDevices) device.destroy();
+});
 
 /**
  * Parses a backend name given on the command line or in the environment.
@@ -130,6 +137,7 @@ async function acquire(
       maxComputeWorkgroupSizeX: adapter.limits.maxComputeWorkgroupSizeX,
     },
   });
+  liveDevices.add(device);
   device.addEventListener("uncapturederror", (ev) => {
     console.error(
       `exp-delta: WebGPU error: ${
@@ -197,7 +205,10 @@ export async function releaseBackend(): Promise<void> {
   cachedKey = undefined;
   if (!current) return;
   const b = await current.catch(() => undefined);
-  if (b?.backend === "webgpu") b.device.destroy();
+  if (b?.backend === "webgpu") {
+    liveDevices.delete(b.device);
+    b.device.destroy();
+  }
 }
 
 /**

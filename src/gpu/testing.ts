@@ -57,6 +57,11 @@ export function gpuTest(
 }
 
 let shared: Promise<GPUDevice> | undefined;
+let liveShared: GPUDevice | undefined;
+
+// Destroy the shared device before the process tears the driver down (an
+// attempt at the llvmpipe exit abort described in the README).
+globalThis.addEventListener("unload", () => liveShared?.destroy());
 
 /**
  * One device shared by every GPU test of the process (created on first use).
@@ -77,7 +82,7 @@ function sharedDevice(): Promise<GPUDevice> {
         maxComputeInvocationsPerWorkgroup:
           adapter!.limits.maxComputeInvocationsPerWorkgroup,
       },
-    });
+    }).then((device) => (liveShared = device));
   }
   return shared;
 }
