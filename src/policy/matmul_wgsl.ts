@@ -83,7 +83,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
  * kernels. On llvmpipe every storage load (scalar or vec4, uniform or not)
  * costs tens of FMAs, so the register blocks are large (spills go to the
  * stack, which is cheap by comparison): a 16×8 block per invocation loads
- * 16 + 8 vec4s per 512 FMAs, a 16×16 block 16 + 16 per 1024.
+ * 16 + 8 vec4s per 512 FMAs, a 16×16 block 16 + 16 per 1024. 24 rows ran
+ * ~10% faster still but doubled llvmpipe's compile time (LLVM's register
+ * allocation grows fast with the block), so 16.
  */
 /** Columns from which a product uses the wide `mm4` variant (all 8 invocations × 4 vec4 groups busy). */
 export const MM_WIDE_COLS = 128;
