@@ -6,10 +6,11 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseBackendName } from "../gpu/backend.ts";
 import { DEFAULT_TASK, getTask } from "../envs/registry.ts";
-import { exists } from "../io/atomic.ts";
+import { exists, writeTextFileAtomic } from "../io/atomic.ts";
 import {
   loadProfiles,
   type ProfileConfig,
@@ -39,8 +40,9 @@ import {
   planRuns,
   runMatrix,
 } from "./matrix.ts";
-import { mergeRuns } from "./merge.ts";
-import { loadPolicy } from "./policy_loader.ts";
+import { mergeRuns, RESULTS_ALL_FILE } from "./merge.ts";
+import { formatResultsCsv, type ResultRow } from "./results.ts";
+import { defaultCheckpoint, loadPolicy } from "./policy_loader.ts";
 import { fusedEngine, isFusable } from "./fused_engine.ts";
 import type { ChunkSampler } from "./types.ts";
 
@@ -147,11 +149,12 @@ function usage(name: string, d: StepDDefaults): string {
   return `Usage: deno run -A ${name} [options]
 
 Runs the matrix profile x method x seed and writes
-  <out>/<profile>/<method>/seed_<n>/{results.csv,config.json} and <out>/results_all.csv.
+  <out>/<profile>/<method>/seed_<n>/{results.csv,config.json} and <out>/results_all.csv
+(with several tasks: <out>/<task>/... per task and all rows in <out>/results_all.csv).
 Finished runs (results.csv present) are skipped unless --force.
 
 Options:
-  --task <name>            task (default ${d.task})
+  --task <list>            task(s), e.g. reach_around,lander (default ${d.task})
   --profiles <list|file>   preset names (${
     Object.keys(SEED_PROFILES).join(", ")
   })
@@ -164,8 +167,8 @@ Options:
   --delay-mode shared|per_env   scan: one delay per iteration or per environment (default shared)
   --forecaster <spec>      async: oracle, buffer_max:<b>, quantile:<q>:<window> (default ${d.forecaster})
   --starve hold|zero       async: action while starved (default hold)
-  --checkpoint <path>      policy (default exp_runs/checkpoints/<task>/plain_h4.safetensors,
-                           the seed's chunk length H = 4)
+  --checkpoint <path>      policy of a single task (default exp_runs/checkpoints/<task>/plain_h4.safetensors,
+                           the seed's chunk length H = 4, where it exists, else plain.safetensors, H = 8)
   --backend cpu|webgpu     policy backend (default: WebGPU if an adapter exists)
   --env-backend auto|cpu|webgpu   where environments, delays and bookkeeping run:
                            webgpu = the GPU-fused evaluator (one readback per run; bid,
@@ -249,10 +252,12 @@ export async function stepDMain(
   const d = options.defaults ?? STEPD_DEFAULTS;
   const out = options.stdout ?? ((l: string) => console.log(l));
   const err = options.stderr ?? ((l: string) => console.error(l));
-  let plan: MatrixPlan;
+  const plans: MatrixPlan[] = [];
+  const nets: PolicyNet[] = [];
+  const release = () => nets.forEach((n) => n.destroy?.());
   let shard: { index: number; count: number } | undefined;
   let force = false;
-  let net: PolicyNet | undefined;
+  let root: string;
   try {
     // PARSE AND VALIDATE (NOTHING WRITTEN YET)
     const { values } = parseArgs({
@@ -287,12 +292,29 @@ export async function stepDMain(
       out(usage(name, d));
       return 0;
     }
+    root = values.out;
+    const tasks = parseList(values.task, "--task").map(getTask);
+    const names = tasks.map((t) => t.spec.name);
+    if (new Set(names).size !== names.length) {
+      throw new RangeError(
+        `Cannot run as --task must not repeat a task: current value is "${values.task}"`,
+      );
+    }
+    if (values.checkpoint !== undefined && tasks.length > 1) {
+      throw new RangeError(
+        `Cannot run as --checkpoint needs a single --task: current value is "${values.task}"`,
+      );
+    }
+    const rootOf = (task: string) => tasks.length > 1 ? join(root, task) : root;
     if (values.merge) {
-      const { resultsAll, rows } = await mergeRuns(values.out);
+      const rows: ResultRow[] = [];
+      for (const t of names) rows.push(...(await mergeRuns(rootOf(t))).rows);
+      const resultsAll = tasks.length > 1
+        ? await writeCombined(root, rows)
+        : join(root, RESULTS_ALL_FILE);
       out(`${name}: merged ${rows.length} runs into ${resultsAll}`);
       return 0;
     }
-    const task = getTask(values.task);
     const evaluator = parseChoice(
       values.evaluator,
       "--evaluator",
@@ -338,112 +360,145 @@ export async function stepDMain(
       ["auto", "cpu", "webgpu"] as const,
     );
     const profileConfigs = await readProfiles(values.profiles);
-
-    // POLICY: CHECKPOINT (OR TEST SAMPLERS)
-    let horizon: number;
-    let samplerFor: (m: MethodName) => ChunkSampler;
-    let adapter = "test sampler";
-    let checkpointPath: string | null = null;
-    if (options.samplerFor) {
-      horizon = options.horizon ?? 4;
-      samplerFor = options.samplerFor;
-    } else {
-      const policy = await loadPolicy(task, {
-        checkpoint: values.checkpoint,
-        variant: "plain_h4",
-        backend: backendName,
-      });
-      net = policy.net;
-      checkpointPath = policy.checkpoint;
-      horizon = policy.horizon;
-      adapter = policy.adapter;
-      samplerFor = policy.samplerFor;
-    }
-    if (executeHorizon > horizon) {
-      throw new RangeError(
-        `Cannot run as --execute-horizon must be at most the chunk length ${horizon}: current value is "${executeHorizon}"`,
-      );
-    }
-    const naive = samplerFor("naive");
-    // WHERE ENVIRONMENTS RUN: GPU-FUSED EVALUATOR OR CPU TWIN
-    const gpuNet = net?.backend === "webgpu" ? net : undefined;
-    if (envChoice === "webgpu" && !gpuNet) {
-      throw new RangeError(
-        `Cannot use --env-backend webgpu as the policy does not run on WebGPU (no adapter, --backend cpu or a test sampler): current value is "webgpu"`,
-      );
-    }
-    const useFused = envChoice !== "cpu" && gpuNet !== undefined;
     const profileList = Object.entries(profileConfigs).map(([n, config]) => ({
       name: n,
       profile: resolveProfile(config),
       config,
     }));
-    const engine = gpuNet && {
-      net: gpuNet,
-      profiles: profileList,
-      rollouts,
-      evaluator,
-      executeHorizon,
-      delayMode,
-      forecaster: fspec,
-      starve,
-    };
-    const fusable = (m: MethodName) => engine ? isFusable(m, engine) : false;
-    if (useFused) {
-      const cpuOnly = methodNames.filter((m) => !fusable(m));
-      if (cpuOnly.length > 0) {
-        err(
-          `${name}: ${cpuOnly.join(", ")} ${
-            evaluator === "async" ? `(or forecaster ${values.forecaster}) ` : ""
-          }have no GPU-fused path: CPU twin environments, one GPU call per chunk`,
+
+    for (const task of tasks) {
+      // POLICY: CHECKPOINT (OR TEST SAMPLERS)
+      let horizon: number;
+      let samplerFor: (m: MethodName) => ChunkSampler;
+      let adapter = "test sampler";
+      let checkpointPath: string | null = null;
+      let net: PolicyNet | undefined;
+      if (options.samplerFor) {
+        horizon = options.horizon ?? 4;
+        samplerFor = options.samplerFor;
+      } else {
+        const t = task.spec.name;
+        const policy = await loadPolicy(task, {
+          checkpoint: values.checkpoint,
+          variant: await exists(defaultCheckpoint(t, "plain_h4"))
+            ? "plain_h4"
+            : "plain",
+          backend: backendName,
+        });
+        net = policy.net;
+        nets.push(net);
+        checkpointPath = policy.checkpoint;
+        horizon = policy.horizon;
+        adapter = policy.adapter;
+        samplerFor = policy.samplerFor;
+      }
+      if (executeHorizon > horizon) {
+        throw new RangeError(
+          `Cannot run as --execute-horizon must be at most the chunk length ${horizon} of ${task.spec.name}: current value is "${executeHorizon}"`,
         );
       }
+      const naive = samplerFor("naive");
+      // WHERE ENVIRONMENTS RUN: GPU-FUSED EVALUATOR OR CPU TWIN
+      const gpuNet = net?.backend === "webgpu" ? net : undefined;
+      if (envChoice === "webgpu" && !gpuNet) {
+        throw new RangeError(
+          `Cannot use --env-backend webgpu as the policy does not run on WebGPU (no adapter, --backend cpu or a test sampler): current value is "webgpu"`,
+        );
+      }
+      const useFused = envChoice !== "cpu" && gpuNet !== undefined;
+      const engine = gpuNet && {
+        net: gpuNet,
+        profiles: profileList,
+        rollouts,
+        evaluator,
+        executeHorizon,
+        delayMode,
+        forecaster: fspec,
+        starve,
+      };
+      if (useFused && engine && plans.length === 0) {
+        const cpuOnly = methodNames.filter((m) => !isFusable(m, engine));
+        if (cpuOnly.length > 0) {
+          err(
+            `${name}: ${cpuOnly.join(", ")} ${
+              evaluator === "async"
+                ? `(or forecaster ${values.forecaster}) `
+                : ""
+            }have no GPU-fused path: CPU twin environments, one GPU call per chunk`,
+          );
+        }
+      }
+      const plan: MatrixPlan = {
+        root: rootOf(task.spec.name),
+        level: task.spec.name,
+        task,
+        profiles: profileList,
+        methods: methodNames.map((m) => ({
+          ...matrixMethod(m, samplerFor),
+          initialSampler: naive,
+        })),
+        seeds,
+        rollouts,
+        horizon,
+        executeHorizon,
+        evaluator,
+        delayMode,
+        starve,
+        forecaster: fspec.kind === "oracle"
+          ? "oracle"
+          : () => resolveForecaster(fspec),
+        fused: useFused && engine ? fusedEngine(task, engine) : undefined,
+        config: {
+          checkpoint: checkpointPath,
+          forecaster: evaluator === "async" ? fspec : undefined,
+          envBackend: useFused ? "webgpu" : "cpu",
+          actionNoise: 0.1,
+        },
+        adapter,
+      };
+      planRuns(plan); // duplicate seeds etc. are input errors too
+      plans.push(plan);
     }
-    plan = {
-      root: values.out,
-      level: task.spec.name,
-      task,
-      profiles: profileList,
-      methods: methodNames.map((m) => ({
-        ...matrixMethod(m, samplerFor),
-        initialSampler: naive,
-      })),
-      seeds,
-      rollouts,
-      horizon,
-      executeHorizon,
-      evaluator,
-      delayMode,
-      starve,
-      forecaster: fspec.kind === "oracle"
-        ? "oracle"
-        : () => resolveForecaster(fspec),
-      fused: useFused && engine ? fusedEngine(task, engine) : undefined,
-      config: {
-        checkpoint: checkpointPath,
-        forecaster: evaluator === "async" ? fspec : undefined,
-        envBackend: useFused ? "webgpu" : "cpu",
-        actionNoise: 0.1,
-      },
-      adapter,
-    };
-    planRuns(plan); // duplicate seeds etc. are input errors too
   } catch (e) {
-    net?.destroy?.();
+    release();
     err(`${name}: error: ${errorLine(e)}`);
     return 2;
   }
-  // RUN
+  // RUN (ONE MATRIX PER TASK)
   try {
-    const report = await runMatrix(plan, { force, shard, progress: err });
+    const rows: ResultRow[] = [];
+    let ran = 0, skipped = 0, resultsAll = "";
+    for (const plan of plans) {
+      const prefix = plans.length > 1 ? `${plan.level}: ` : "";
+      const report = await runMatrix(plan, {
+        force,
+        shard,
+        progress: (line) => err(prefix + line),
+      });
+      rows.push(...report.rows);
+      ran += report.ran.length;
+      skipped += report.skipped.length;
+      resultsAll = report.resultsAll;
+    }
+    if (plans.length > 1) resultsAll = await writeCombined(root, rows);
     out(
-      `${name}: ${report.ran.length} run(s) computed, ${report.skipped.length} skipped; ${report.rows.length} rows in ${report.resultsAll}`,
+      `${name}: ${ran} run(s) computed, ${skipped} skipped; ${rows.length} rows in ${resultsAll}`,
     );
     return 0;
   } catch (e) {
     err(`${name}: run failed: ${(e as Error).stack ?? e}`);
     return 1;
   } finally {
-    net?.destroy?.();
+    release();
   }
+}
+
+/** Writes every task's rows into `<root>/results_all.csv`. */
+async function writeCombined(
+  root: string,
+  rows: ResultRow[],
+): Promise<string> {
+  const path = join(root, RESULTS_ALL_FILE);
+  await writeTextFileAtomic(path, formatResultsCsv(rows));
+  return path;
 }

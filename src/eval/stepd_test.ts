@@ -44,6 +44,11 @@ Deno.test("stepDMain() rejects bad input with one error line, exit code 2, nothi
         /--checkpoint does not exist/,
       ],
       [["--seeds", "1,1"], /seeds must be free of duplicates/],
+      [["--task", "lander,lander"], /--task must not repeat a task/],
+      [
+        ["--task", "lander,catch", "--checkpoint", "x.safetensors"],
+        /--checkpoint needs a single --task/,
+      ],
     ];
     for (const [args, re] of cases) {
       const c = capture();
@@ -94,6 +99,54 @@ Deno.test("stepDMain() runs a toy matrix, resumes, and merges", async () => {
     assert.match(again.out[0]!, /0 run\(s\) computed, 2 skipped/);
     const merged = capture();
     assert.equal(await stepDMain(["--out", root, "--merge"], merged.opts), 0);
+    assert.equal(await Deno.readTextFile(`${root}/results_all.csv`), all);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("stepDMain() runs several tasks into <out>/<task>/ with one combined results_all.csv", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const args = [
+      "--out",
+      root,
+      "--task",
+      "reach_around,lander",
+      "--seeds",
+      "0",
+      "--rollouts",
+      "2",
+      "--methods",
+      "naive",
+      "--profiles",
+      "long_tail",
+    ];
+    // both tasks have A = 2
+    const opts = { samplerFor: () => taggingSampler(4, 2), horizon: 4 };
+    const c = capture();
+    assert.equal(await stepDMain(args, { ...c.opts, ...opts }), 0);
+    assert.match(c.out[0]!, /2 run\(s\) computed, 0 skipped; 2 rows/);
+    assert.match(c.err[0]!, /^reach_around: \[1\/1\] long_tail\/naive/);
+    assert.match(c.err[1]!, /^lander: \[1\/1\] long_tail\/naive/);
+    for (const task of ["reach_around", "lander"]) {
+      const one = await Deno.readTextFile(
+        `${root}/${task}/long_tail/naive/seed_0/results.csv`,
+      );
+      assert.match(one, new RegExp(`long_tail,naive,0,${task},`));
+    }
+    const all = await Deno.readTextFile(`${root}/results_all.csv`);
+    assert.match(all, /\r\nlong_tail,naive,0,reach_around,/);
+    assert.match(all, /\r\nlong_tail,naive,0,lander,/);
+    await Deno.remove(`${root}/results_all.csv`);
+    const merged = capture();
+    assert.equal(
+      await stepDMain(
+        ["--out", root, "--task", "reach_around,lander", "--merge"],
+        merged.opts,
+      ),
+      0,
+    );
     assert.equal(await Deno.readTextFile(`${root}/results_all.csv`), all);
   } finally {
     await Deno.remove(root, { recursive: true });
