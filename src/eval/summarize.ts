@@ -114,7 +114,9 @@ async function profileDelays(
 }
 
 /**
- * Summarises a matrix root: summary.csv, summary.md and figures.
+ * Summarises a matrix root: summary.csv, summary.md and figures. A root
+ * whose rows come from several tasks (Step D with `--task a,b`) is
+ * summarised per task, into each `<root>/<task>/`.
  *
  * @param root The matrix root (e.g. `exp_runs/tail_v1`).
  * @param options Input override and whether to draw figures.
@@ -141,6 +143,25 @@ export async function summarizeRoot(
     throw new RangeError(
       `Cannot summarize as the results file has no rows: current value is "${input}"`,
     );
+  }
+  // SEVERAL TASKS (step D with --task a,b): ONE SUMMARY PER TASK FOLDER
+  const levels = [...new Set(rows.map((r) => String(r.level)))];
+  if (levels.length > 1) {
+    const report: SummarizeReport = { files: [], groups: [] };
+    for (const level of levels) {
+      const sub = join(root, level);
+      if (!(await exists(join(sub, RESULTS_ALL_FILE)))) {
+        throw new RangeError(
+          `Cannot summarize as the results mix tasks (${
+            levels.join(", ")
+          }) and ${sub}/${RESULTS_ALL_FILE} does not exist: current value is "${input}"`,
+        );
+      }
+      const one = await summarizeRoot(sub, { figures: options.figures });
+      report.files.push(...one.files);
+      report.groups.push(...one.groups);
+    }
+    return report;
   }
   const groups = summarizeResults(rows);
   const files: string[] = [];

@@ -81,3 +81,26 @@ Deno.test("summarizeMain() draws the delay distribution from run configs and rej
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("summarizeMain() summarises a several-task Step D root per task", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const args = ["--out", root, "--task", "reach_around,lander", "--seeds"];
+    assert.equal(
+      await stepDMain([...args, "0-1", "--rollouts", "2"], {
+        ...quiet,
+        samplerFor: () => taggingSampler(4, 2),
+      }),
+      0,
+    );
+    assert.equal(await summarizeMain(["--root", root], quiet), 0);
+    for (const task of ["reach_around", "lander"]) {
+      const csv = await Deno.readTextFile(`${root}/${task}/summary.csv`);
+      // 2 profiles x 2 methods, 2 seeds each (not 4: tasks are not pooled)
+      assert.match(csv, /\r\nlong_tail,naive,2,/);
+    }
+    await assert.rejects(Deno.stat(`${root}/summary.csv`));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
