@@ -401,7 +401,9 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
     ],
     workgroups: [Math.min(ceil((N * width) / 4, 64), 4096), planes],
   });
-  const forward = (tape: boolean, T = N): Dispatch[] => {
+  // tape: store what the VJP needs (LN statistics, gelu'); full: also what
+  // only the weight gradients need (channel-MLP outputs q2, the head's yf)
+  const forward = (tape: boolean, T = N, full = false): Dispatch[] => {
     const { bias, storePre, swish, gelu, geluGrad } = MM_FLAGS;
     // T = 1: every token reads the one time-conditioning row (tmask 0);
     // 1 < T < N: T rows gathered to the tokens by \`expand\`
@@ -515,7 +517,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
           wOff: off(p + "channel_mix_out.kernel"),
           aux: N * 3 * C,
           aux2: 6 * N * C,
-          flags: tape ? 2 : 0,
+          flags: full ? 2 : 0,
           tmask,
         }, [P, g2[l]!, xmid[l]!, ada[l]!, xs[l + 1]!]),
       );
@@ -536,7 +538,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
         buffers: [
           ruU({
             rows: N,
-            flags: tape ? 1 : 0,
+            flags: full ? 1 : 0,
             w0: off("out_proj.kernel"),
             w1: off("out_proj.bias"),
             tmask,
@@ -802,7 +804,7 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
     k0: K0,
     forward: forward(false),
     vjp: [...forward(true), ...backward(false)],
-    loss: [...forward(true), ...backward(true)],
+    loss: [...forward(true, N, true), ...backward(true)],
     dedup(T: number, mode: "forward" | "vjp") {
       const key = `${mode}${T}`;
       let list = dedupLists.get(key);
