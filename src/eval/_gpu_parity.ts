@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { loadCheckpoint } from "../policy/checkpoint.ts";
 import { createGpuNet } from "../policy/net_gpu.ts";
-import type { PolicyNet } from "../policy/net.ts";
+import { getBackend } from "../gpu/backend.ts";
+import { createNet, type PolicyNet } from "../policy/net.ts";
 import { paramLayout } from "../policy/params.ts";
 import type { EvalResult } from "./common.ts";
 
@@ -26,6 +27,15 @@ import type { EvalResult } from "./common.ts";
 
 const TOL = 1e-4;
 
+function shippedPath(variant: string): string {
+  return fileURLToPath(
+    new URL(
+      `../../exp_runs/checkpoints/reach_around/${variant}.safetensors`,
+      import.meta.url,
+    ),
+  );
+}
+
 /**
  * Loads a shipped reach_around checkpoint as a WebGPU net on `device`.
  *
@@ -42,18 +52,33 @@ export async function loadShippedNet(
   device: GPUDevice,
   variant: string,
 ): Promise<PolicyNet> {
-  const path = fileURLToPath(
-    new URL(
-      `../../exp_runs/checkpoints/reach_around/${variant}.safetensors`,
-      import.meta.url,
-    ),
-  );
-  const ckpt = await loadCheckpoint(path);
+  const ckpt = await loadCheckpoint(shippedPath(variant));
   const dims = { obsDim: ckpt.obsDim, actionDim: ckpt.actionDim };
   return createGpuNet(device, {
     config: ckpt.config,
     ...dims,
     layout: paramLayout(ckpt.config, dims),
+    params: ckpt.params,
+  });
+}
+
+/**
+ * Loads a shipped reach_around checkpoint as a CPU reference net.
+ *
+ * @param variant Checkpoint name, e.g. "plain_h4".
+ * @returns The net.
+ *
+ * @example
+ * ```ts ignore
+ * const net = await loadShippedCpuNet("plain_h4");
+ * ```
+ */
+export async function loadShippedCpuNet(variant: string): Promise<PolicyNet> {
+  const ckpt = await loadCheckpoint(shippedPath(variant));
+  return await createNet(await getBackend({ backend: "cpu" }), {
+    config: ckpt.config,
+    obsDim: ckpt.obsDim,
+    actionDim: ckpt.actionDim,
     params: ckpt.params,
   });
 }

@@ -7,7 +7,11 @@ import { type MethodName, resolveMethodConfig } from "../rtc/method_config.ts";
 import { sampleChunk } from "../rtc/sample.ts";
 import { evaluateScan } from "./scan.ts";
 import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
-import { assertRunsAgree, loadShippedNet } from "./_gpu_parity.ts";
+import {
+  assertRunsAgree,
+  loadShippedCpuNet,
+  loadShippedNet,
+} from "./_gpu_parity.ts";
 
 // The fused GPU evaluator against the CPU-orchestrated one (CPU twin
 // stepper, the same net sampling chunk by chunk), shipped reach_around
@@ -109,6 +113,51 @@ gpuTest(
         }),
         /method one of naive, realtime, hard_masking, training_time: current values are webgpu, "bid"/,
       );
+    } finally {
+      net.destroy?.();
+    }
+  },
+);
+
+// The whole GPU path against the whole CPU fallback (CPU reference net, CPU
+// twin): same seed, 16 rollouts, s = 4. Delays are integer draws and must be
+// identical. The two nets differ by float32 summation order (~1e-6 per
+// action), which could flip a borderline episode, so at most one rollout may
+// end differently (measured on llvmpipe: all 32 of 32 identical with s = 2).
+gpuTest(
+  "evaluateScanGpu() agrees with the CPU fallback (CPU reference net and CPU twin)",
+  async (device) => {
+    const task = getTask("reach_around");
+    const net = await loadShippedNet(device, "plain_h4");
+    try {
+      const cpuNet = await loadShippedCpuNet("plain_h4");
+      const naive = resolveMethodConfig({ method: "naive" });
+      const common = {
+        profile: resolveProfile(SEED_PROFILES.long_tail),
+        seed: 11,
+        numEnvs: 16,
+        executeHorizon: 4,
+      };
+      const gpu = await evaluateScanGpu(task, {
+        net,
+        method: naive,
+        ...common,
+      });
+      const cpu = await evaluateScan(task, {
+        ...common,
+        sampler: (req) => sampleChunk(cpuNet, req, naive),
+        horizon: 4,
+      });
+      assert.deepEqual(gpu.delays, cpu.delays);
+      let differ = 0;
+      for (let e = 0; e < 16; e++) {
+        if (
+          gpu.log.firstSolved[e] !== cpu.log.firstSolved[e] ||
+          gpu.log.firstLength[e] !== cpu.log.firstLength[e]
+        ) differ++;
+      }
+      assert.ok(differ <= 1, `${differ} of 16 rollouts end differently`);
+      assert.ok(gpu.metrics.returned_episode_solved > 0.5);
     } finally {
       net.destroy?.();
     }
