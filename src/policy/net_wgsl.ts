@@ -4,17 +4,19 @@
  * arrays have fixed sizes; the batch is a runtime uniform).
  *
  * Kernel families:
- * - matmuls (invocations own consecutive output columns and accumulate
- *   MM_ROWS rows each; see `matmul` below) with fused prologues/epilogues:
- *   `mm` (x@W + bias, then swish/gelu), `mm_in` (gathers concat(x_t, obs)),
- *   `mm_cout` (channel-mix out + gated residual), `mmt` (g@Wᵀ, then
- *   store/accumulate/×stored derivative/×swish'), `mmn_cout` (prologue g·gate),
- *   `mmt_ada` (gtemb += gada1@Wa1ᵀ + gada2@Wa2ᵀ), and the weight-gradient
- *   `wgrad*` (Xᵀ@G over a slice of rows into partial sums, the bias as an
- *   extra row of ones);
- * - token-mixing kernels, one invocation per (sample, channel): `tok_mix`
- *   (token MLP and gated residual), `tok_bwd` (its VJP) and `tok_vjp` (its
- *   VJP with respect to the input only);
+ * - matmuls (invocations own consecutive output columns and accumulate a
+ *   block of rows each; see `matmul_wgsl.ts`) with fused
+ *   prologues/epilogues: `mm`/`mm_wide` (x@W + bias, then swish/gelu, and
+ *   gelu' for the VJP tape), `mm_cout` (channel-mix out + gated residual),
+ *   `mmt` (g@Wᵀ into scalar columns), `mmn`/`mmn_wide` (g@Wᵀ through a
+ *   transposed copy, then store/accumulate/×stored derivative/×swish'),
+ *   `mmn_cout` (prologue g·gate), `mmn_ada` (gtemb += gada1@Wa1ᵀ +
+ *   gada2@Wa2ᵀ), and the weight-gradient `wgrad*` (Xᵀ@G over a slice of rows
+ *   into partial sums, the bias as an extra row of ones);
+ * - token-mixing kernels: `tok_mix` (token MLP and gated residual) and
+ *   `tok_vjp` (its VJP with respect to the input only), one invocation per
+ *   (sample, 4 channels), and `tok_bwd` (the full VJP), one per (sample,
+ *   channel);
  * - per-token kernels (one invocation per row, so LayerNorm statistics need
  *   no cross-invocation reduction): `ln_mod` (LayerNorm and adaLN
  *   modulation), `ln_bwd` (its VJP), `head` (final LN, modulation, out_proj),
@@ -24,11 +26,16 @@
  *   `scale_rows` (a kernel's rows times one shared gate row);
  * - `reduce` (sums weight-gradient partials into the flat gradient).
  *
- * Performance notes (Mesa llvmpipe, which runs invocations as 8-wide SIMD
- * lanes on the CPU): every storage load is a gather costing several times an
- * FMA whatever its width, and workgroup memory and barriers are slow, so the
- * kernels use vec4 loads, large per-invocation register blocks, no workgroup
- * memory, and LayerNorm statistics computed by one invocation per row.
+ * Performance notes (Mesa llvmpipe 22.3, which runs invocations as 8-wide
+ * SIMD lanes on the CPU): every storage load or store instruction becomes a
+ * loop over the lanes with a bounds check each, whether its address is
+ * uniform or not, and costs about as much as tens of FMAs; a vec4 load costs
+ * about as much as a scalar one. Workgroup memory goes through the same
+ * path and barriers are slow. So the kernels move vec4s, read each row once
+ * into private arrays (the stack is cheap), use large per-invocation
+ * register blocks (loads per FMA, not registers, bound the matmuls), no
+ * workgroup memory, and compute LayerNorm statistics with one invocation per
+ * row. Transcendentals (gelu's exp and divide) are the other big cost.
  *
  * Every tensor is a flat row-major f32 array; offsets are in floats.
  *
