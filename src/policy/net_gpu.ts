@@ -6,7 +6,8 @@
  * pass and reads its results back with a single map. Calls on one network
  * are serialised. Forward and VJP calls whose tokens share few distinct flow
  * times (sampling) run the time MLP and adaLN projections once per distinct
- * time and gather the results to the tokens.
+ * time and gather the results to the tokens (with one distinct time, every
+ * token reads the single row in place).
  *
  * @module
  */
