@@ -163,3 +163,29 @@ gpuTest(
     }
   },
 );
+
+gpuTest(
+  "evaluateScanGpu() is deterministic: a rerun gives identical results",
+  async (device) => {
+    const task = getTask("reach_around");
+    const net = await loadShippedNet(device, "plain_h4");
+    try {
+      const run = () =>
+        evaluateScanGpu(task, {
+          net,
+          method: resolveMethodConfig({ method: "realtime" }),
+          profile: resolveProfile(SEED_PROFILES.long_tail),
+          seed: 3,
+          numEnvs: 8,
+          delayMode: "per_env",
+        });
+      const a = await run();
+      const b = await run();
+      assert.deepEqual(b.metrics, a.metrics);
+      assert.deepEqual(b.delays, a.delays);
+      assert.deepEqual(b.log, a.log);
+    } finally {
+      net.destroy?.();
+    }
+  },
+);
