@@ -37,6 +37,27 @@ export function defaultCheckpoint(task: string, variant = "plain"): string {
 }
 
 /**
+ * The checkpoint variant the workflow scripts use by default for a task:
+ * `plain_h4` (the seed's chunk length H = 4) where it exists, else `plain`.
+ *
+ * @param task Task name.
+ * @returns The variant name.
+ *
+ * @example
+ * ```ts
+ * import { stepVariant } from "./policy_loader.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(await stepVariant("reach_around"), "plain_h4");
+ * assert.equal(await stepVariant("lander"), "plain");
+ * ```
+ */
+export async function stepVariant(task: string): Promise<string> {
+  return await exists(defaultCheckpoint(task, "plain_h4"))
+    ? "plain_h4"
+    : "plain";
+}
+
+/**
  * A loaded policy.
  *
  * @example

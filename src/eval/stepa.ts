@@ -21,9 +21,12 @@ import { encodeGif, type GifFrame } from "../io/gif.ts";
 import { provenance } from "../io/provenance.ts";
 import type { PolicyNet } from "../policy/net.ts";
 import { errorLine, parseIntFlag } from "./cli_args.ts";
-import { loadPolicy } from "./policy_loader.ts";
+import { loadPolicy, stepVariant } from "./policy_loader.ts";
 import { formatResultsCsv, type ResultRow, resultRow } from "./results.ts";
 import { evaluateScan } from "./scan.ts";
+import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
+import { resolveProfile } from "../latency/resolve.ts";
+import { resolveMethodConfig } from "../rtc/method_config.ts";
 import { createCpuStepper } from "./stepper.ts";
 import type { ChunkSampler } from "./types.ts";
 
@@ -39,6 +42,8 @@ import type { ChunkSampler } from "./types.ts";
 export interface StepAOptions {
   /** The naive sampler of the policy. */
   sampler: ChunkSampler;
+  /** The policy's net: a WebGPU net evaluates with the GPU-fused evaluator (the preview always runs on the CPU twin). */
+  net?: PolicyNet;
   /** Chunk length H. */
   horizon: number;
   /** Rollouts. @default 256 */
@@ -79,15 +84,25 @@ export async function runStepA(
   const seed = options.seed ?? 0;
   const fixed0 = { sampleAt: () => 0 };
   const t0 = performance.now();
-  // EVALUATE: NAIVE, d = 0, s = 1
-  const result = await evaluateScan(task, {
-    sampler: options.sampler,
-    profile: fixed0,
-    seed,
-    numEnvs: rollouts,
-    horizon: options.horizon,
-    executeHorizon: 1,
-  });
+  // EVALUATE: NAIVE, d = 0, s = 1 (GPU-FUSED WITH A WEBGPU NET)
+  const naive = resolveMethodConfig({ method: "naive" });
+  const fused = options.net !== undefined && canScanOnGpu(options.net, naive);
+  const result = fused
+    ? await evaluateScanGpu(task, {
+      net: options.net!,
+      method: naive,
+      profile: resolveProfile({ kind: "fixed", delay: 0 }),
+      seed,
+      numEnvs: rollouts,
+    })
+    : await evaluateScan(task, {
+      sampler: options.sampler,
+      profile: fixed0,
+      seed,
+      numEnvs: rollouts,
+      horizon: options.horizon,
+      executeHorizon: 1,
+    });
   const wall = (performance.now() - t0) / 1000;
   const row = {
     ...resultRow(result.metrics, {
@@ -145,11 +160,13 @@ export async function runStepA(
   const configPath = join(out, "config.json");
   await writeJsonAtomic(configPath, {
     ...config,
+    engine: fused ? "webgpu-fused" : "cpu-orchestrated",
     timing: {
       wallSeconds: wall,
       samplerCalls: result.samplerCalls,
-      msPerSamplerCall: (1000 * result.samplerSeconds) /
-        Math.max(1, result.samplerCalls),
+      msPerSamplerCall: Number.isFinite(result.samplerSeconds)
+        ? (1000 * result.samplerSeconds) / Math.max(1, result.samplerCalls)
+        : null,
     },
   });
   const csv = join(out, "results.csv");
@@ -252,7 +269,7 @@ Options:
     } else {
       const policy = await loadPolicy(task, {
         checkpoint: values.checkpoint,
-        variant: "plain_h4",
+        variant: await stepVariant(task.spec.name),
         backend,
       });
       net = policy.net;
@@ -264,6 +281,7 @@ Options:
     run = () =>
       runStepA(task, {
         sampler,
+        net,
         horizon,
         rollouts,
         seed,

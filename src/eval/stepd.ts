@@ -42,7 +42,7 @@ import {
 } from "./matrix.ts";
 import { mergeRuns, RESULTS_ALL_FILE } from "./merge.ts";
 import { formatResultsCsv, type ResultRow } from "./results.ts";
-import { defaultCheckpoint, loadPolicy } from "./policy_loader.ts";
+import { loadPolicy, stepVariant } from "./policy_loader.ts";
 import { fusedEngine, isFusable } from "./fused_engine.ts";
 import type { ChunkSampler } from "./types.ts";
 
@@ -380,9 +380,7 @@ export async function stepDMain(
         const t = task.spec.name;
         const policy = await loadPolicy(task, {
           checkpoint: values.checkpoint,
-          variant: await exists(defaultCheckpoint(t, "plain_h4"))
-            ? "plain_h4"
-            : "plain",
+          variant: await stepVariant(t),
           backend: backendName,
         });
         net = policy.net;
