@@ -17,7 +17,7 @@ import type { ParamLayout } from "./params.ts";
 import type { NetShape } from "./forward_cpu.ts";
 import type { NetInputs } from "./net_inputs.ts";
 import { MM_FLAGS, MMT_MODES, type PolicyKernels } from "./net_wgsl.ts";
-import { MM4, MM_ROWS, MM_WIDE_COLS } from "./matmul_wgsl.ts";
+import { MM4, MM_ROWS } from "./matmul_wgsl.ts";
 import { tokChannels } from "./token_wgsl.ts";
 import { MM_UNIFORMS, ROW_UNIFORMS } from "./_wgsl_util.ts";
 
@@ -241,14 +241,8 @@ export function buildPlan(device: GPUDevice, o: PlanOptions): Plan {
     z = 1,
     kind: Kind = "nn",
   ): Dispatch => {
-    // products with many columns use the wide register block
-    const wide = kind === "nn" && f.cols >= MM_WIDE_COLS &&
-      (code === kernels.mm || code === kernels.mmn);
-    if (wide) code = code === kernels.mm ? kernels.mm_wide : kernels.mmn_wide;
     const [perLane, rowsPer] = kind === "scalar"
       ? [1, MM_ROWS]
-      : wide
-      ? [4 * MM4.nnWide.groups, MM4.nnWide.rows]
       : kind === "nn"
       ? [4 * MM4.nn.groups, MM4.nn.rows]
       : kind === "nt"

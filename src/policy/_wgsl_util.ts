@@ -123,16 +123,15 @@ export const RU_HEAD = `${ROW_UNIFORMS.wgsl}
 @group(0) @binding(0) var<uniform> u: RU;`;
 
 /**
- * Row statistics of a row held in a private array of C4 = C/4 vec4s: mean
- * and 1/std (4 partial sums, combined at the end). Per-token kernels load
- * their row once into the array (llvmpipe pays per storage load).
+ * Row statistics over vec4s: mean and 1/std of `buf[base .. base+C4)` (C4 =
+ * C/4 vec4s; 4 partial sums, combined at the end).
  */
-export const ROW_STATS4 = /* wgsl */ `
-fn row_stats4(xv: ptr<function, array<vec4<f32>, C4>>) -> vec2<f32> {
+export const STATS4 = (buf: string) => /* wgsl */ `
+fn stats4_${buf}(base: u32) -> vec2<f32> {
   var s = vec4<f32>(0.0);
-  for (var k = 0u; k < C4; k = k + 1u) { s = s + (*xv)[k]; }
+  for (var k = 0u; k < C4; k = k + 1u) { s = s + ${buf}[base + k]; }
   let mu = ((s.x + s.y) + (s.z + s.w)) / FC;
   var v = vec4<f32>(0.0);
-  for (var k = 0u; k < C4; k = k + 1u) { let d = (*xv)[k] - mu; v = v + d * d; }
+  for (var k = 0u; k < C4; k = k + 1u) { let d = ${buf}[base + k] - mu; v = v + d * d; }
   return vec2<f32>(mu, 1.0 / sqrt(((v.x + v.y) + (v.z + v.w)) / FC + LN_EPS));
 }`;

@@ -83,18 +83,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
  * kernels. On llvmpipe every storage load (scalar or vec4, uniform or not)
  * costs tens of FMAs, so the register blocks are large (spills go to the
  * stack, which is cheap by comparison): a 16×8 block per invocation loads
- * 16 + 8 vec4s per 512 FMAs, a 16×16 block 16 + 16 per 1024. 24 rows ran
- * ~10% faster still but doubled llvmpipe's compile time (LLVM's register
- * allocation grows fast with the block), so 16.
+ * 16 + 8 vec4s per 512 FMAs (an 8×8 block: 8 + 8 per 256). Larger blocks
+ * (24×8, 16×16) ran another ~10% faster but LLVM's compile time grows fast
+ * with the block (uncached llvmpipe compiles are already tens of seconds
+ * for the test suite's shapes).
  */
-/** Columns from which a product uses the wide `mm4` variant (all 8 invocations × 4 vec4 groups busy). */
-export const MM_WIDE_COLS = 128;
-
 export const MM4 = {
   /** `mm4*`: rows per workgroup (uniform A), vec4 column groups per invocation. */
   nn: { rows: 16, groups: 2 },
-  /** `mm4*` for products with at least {@linkcode MM_WIDE_COLS} columns. */
-  nnWide: { rows: 16, groups: 4 },
   /** `mmt4*`: rows per workgroup, scalar columns per invocation. */
   nt: { rows: 8, cols: 2 },
   /** `wgrad4*`: output rows per workgroup (multiple of 4), vec4 column groups per invocation. */
@@ -116,8 +112,8 @@ export interface Mm4Spec {
  * a gather whatever its width, so wide loads and a 16×8 register block keep
  * the FMA units busy.
  */
-export function mm4(s: NetShape, spec: Mm4Spec, wide = false): string {
-  const { rows: TM, groups: TC } = wide ? MM4.nnWide : MM4.nn;
+export function mm4(s: NetShape, spec: Mm4Spec): string {
+  const { rows: TM, groups: TC } = MM4.nn;
   const R = range(TM), G = range(TC);
   const body: string[] = [];
   for (const j of G) {

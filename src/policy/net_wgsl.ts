@@ -6,9 +6,9 @@
  * Kernel families:
  * - matmuls (invocations own consecutive output columns and accumulate a
  *   block of rows each; see `matmul_wgsl.ts`) with fused
- *   prologues/epilogues: `mm`/`mm_wide` (x@W + bias, then swish/gelu, and
+ *   prologues/epilogues: `mm` (x@W + bias, then swish/gelu, and
  *   gelu' for the VJP tape), `mm_cout` (channel-mix out + gated residual),
- *   `mmt` (g@Wᵀ into scalar columns), `mmn`/`mmn_wide` (g@Wᵀ through a
+ *   `mmt` (g@Wᵀ into scalar columns), `mmn` (g@Wᵀ through a
  *   transposed copy, then store/accumulate/×stored derivative/×swish'),
  *   `mmn_cout` (prologue g·gate), `mmn_ada` (gtemb += gada1@Wa1ᵀ +
  *   gada2@Wa2ᵀ), and the weight-gradient `wgrad*` (Xᵀ@G over a slice of rows
@@ -31,11 +31,13 @@
  * loop over the lanes with a bounds check each, whether its address is
  * uniform or not, and costs about as much as tens of FMAs; a vec4 load costs
  * about as much as a scalar one. Workgroup memory goes through the same
- * path and barriers are slow. So the kernels move vec4s, read each row once
- * into private arrays (the stack is cheap), use large per-invocation
- * register blocks (loads per FMA, not registers, bound the matmuls), no
- * workgroup memory, and compute LayerNorm statistics with one invocation per
- * row. Transcendentals (gelu's exp and divide) are the other big cost.
+ * path and barriers are slow. So the kernels move vec4s, use large
+ * per-invocation register blocks (loads per FMA, not registers, bound the
+ * matmuls), no workgroup memory, and compute LayerNorm statistics with one
+ * invocation per row. Transcendentals (gelu's exp and divide) are the other
+ * big cost. Caching a row in a private array (to load it once) saved little
+ * and made llvmpipe's compile several times slower for large C, so the
+ * per-token kernels re-read their row.
  *
  * Every tensor is a flat row-major f32 array; offsets are in floats.
  *
@@ -85,16 +87,12 @@ export const MMT_MODES = {
 export interface PolicyKernels {
   /** x@W (+bias), optional swish/gelu output (vec4). */
   readonly mm: string;
-  /** `mm` with the wide register block (products with many columns). */
-  readonly mm_wide: string;
   /** Channel-MLP output with the gated residual (vec4). */
   readonly mm_cout: string;
   /** g@Wᵀ with scalar columns (gradXt). */
   readonly mmt: string;
   /** g@Wᵀ via a transposed kernel copy, with store/accumulate/×aux/×swish' epilogues. */
   readonly mmn: string;
-  /** `mmn` with the wide register block. */
-  readonly mmn_wide: string;
   /** ((gx·gate2)@Wcoutᵀ)·gelu'(p2), gelu'(p2) read from the forward tape. */
   readonly mmn_cout: string;
   /** gtemb += [gada1|gada2]@[Wa1ᵀ; Wa2ᵀ]. */
@@ -158,7 +156,7 @@ export function policyKernels(s: NetShape): PolicyKernels {
 
 function build(s: NetShape): PolicyKernels {
   // y = A@W (+bias) with optional activations (vec4 over columns)
-  const mmSpec: Parameters<typeof mm4>[1] = {
+  const mm = mm4(s, {
     bindings: [
       bind4(2, "src4"),
       bind4(3, "out4", true),
@@ -176,8 +174,7 @@ function build(s: NetShape): PolicyKernels {
         out24[o] = gelu_t4(h, t);
         if ((u.flags & 16u) != 0u) { out4[o] = gelu_grad_t4(h, t); }
       }`,
-  };
-  const mm = mm4(s, mmSpec);
+  });
   // x_next = xmid + gate2 * (g2 @ Wcout); ada2 at u.aux, q2 stored at u.aux2 if flags & 2
   const mm_cout = mm4(s, {
     bindings: [
@@ -214,13 +211,12 @@ function build(s: NetShape): PolicyKernels {
       else if (u.flags == 1u) { out4[o] = out4[o] + ${acc}; }
       else if (u.flags == 2u) { out4[o] = ${acc} * aux4[o]; }
       else { out4[o] = ${acc} * swish_grad4(aux4[o]); }`;
-  const mmnSpec: Parameters<typeof mm4>[1] = {
+  const mmn = mm4(s, {
     bindings: [bind4(2, "src4"), bind4(3, "aux4"), bind4(4, "out4", true)]
       .join("\n"),
     loadA4: (r, k4) => `src4[${r} * rq + ${k4}]`,
     epilogue: mmnEpilogue,
-  };
-  const mmn = mm4(s, mmnSpec);
+  });
   // gp2 = ((gx·gate2) @ Wcoutᵀ) · gelu'(p2) (aux, stored by the forward); ada2 at u.aux
   const mmn_cout = mm4(s, {
     bindings: [
@@ -274,11 +270,9 @@ function build(s: NetShape): PolicyKernels {
   });
   return {
     mm,
-    mm_wide: mm4(s, mmSpec, true),
     mm_cout,
     mmt,
     mmn,
-    mmn_wide: mm4(s, mmnSpec, true),
     mmn_cout,
     mmn_ada,
     wgrad,

@@ -12,9 +12,9 @@ import {
   bind4,
   P_BIND,
   prelude,
-  ROW_STATS4,
   ROW_UNIFORMS,
   RU_HEAD,
+  STATS4,
   U,
 } from "./_wgsl_util.ts";
 
@@ -54,21 +54,19 @@ ${bind4(1, "x4")}
 ${bind4(2, "ada4")}
 ${bind4(3, "y4", true)}
 ${bind(4, "stats", true)}
-${ROW_STATS4}
+${STATS4("x4")}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = gid.x;
   if (n >= u.rows) { return; }
-  var xv: array<vec4<f32>, C4>;
-  for (var c = 0u; c < C4; c = c + 1u) { xv[c] = x4[n * C4 + c]; }
-  let st = row_stats4(&xv);
+  let st = stats4_x4(n * C4);
   if ((u.flags & 1u) != 0u) {
     stats[u.w1 + 2u * n] = st.x;
     stats[u.w1 + 2u * n + 1u] = st.y;
   }
   let a = (u.w0 + (n & u.tmask) * 3u * C) / 4u;
   for (var c = 0u; c < C4; c = c + 1u) {
-    y4[n * C4 + c] = ((xv[c] - st.x) * st.y) * (1.0 + ada4[a + c]) + ada4[a + C4 + c];
+    y4[n * C4 + c] = ((x4[n * C4 + c] - st.x) * st.y) * (1.0 + ada4[a + c]) + ada4[a + C4 + c];
   }
 }
 `;
@@ -101,28 +99,24 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let gate = (u.flags & 2u) != 0u;
   var s1 = vec4<f32>(0.0);
   var s2 = vec4<f32>(0.0);
-  var xhv: array<vec4<f32>, C4>;
-  var tv: array<vec4<f32>, C4>;
-  var gxv: array<vec4<f32>, C4>;
   for (var c = 0u; c < C4; c = c + 1u) {
     let g = gy4[r + c];
     let xh = (x4[r + c] - st.x) * st.y;
     let t = g * (1.0 + ada4[a + c]);
-    xhv[c] = xh;
-    tv[c] = t;
-    gxv[c] = gx4[r + c];
     s1 = s1 + t;
     s2 = s2 + t * xh;
     if (full) {
       gada4[ga + c] = g * xh;
       gada4[ga + C4 + c] = g;
     }
-    if (gate) { gada4[ga + 2u * C4 + c] = gxv[c] * ada4[q + c]; }
+    if (gate) { gada4[ga + 2u * C4 + c] = gx4[r + c] * ada4[q + c]; }
   }
   let m1 = ((s1.x + s1.y) + (s1.z + s1.w)) / FC;
   let m2 = ((s2.x + s2.y) + (s2.z + s2.w)) / FC;
   for (var c = 0u; c < C4; c = c + 1u) {
-    gx4[r + c] = gxv[c] + st.y * ((tv[c] - m1) - xhv[c] * m2);
+    let xh = (x4[r + c] - st.x) * st.y;
+    let t = gy4[r + c] * (1.0 + ada4[a + c]);
+    gx4[r + c] = gx4[r + c] + st.y * ((t - m1) - xh * m2);
   }
 }
 `;
@@ -139,18 +133,16 @@ ${bind4(2, "x4")}
 ${bind4(3, "adaf4")}
 ${bind4(4, "yf4", true)}
 ${bind(5, "v", true)}
-${ROW_STATS4}
+${STATS4("x4")}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = min(gid.x, u.rows - 1u);
-  var xv: array<vec4<f32>, C4>;
-  for (var c = 0u; c < C4; c = c + 1u) { xv[c] = x4[n * C4 + c]; }
-  let st = row_stats4(&xv);
+  let st = stats4_x4(n * C4);
   ${U(A, (a) => `var acc${a} = vec4<f32>(0.0);`, " ")}
   let store = (u.flags & 1u) != 0u && gid.x < u.rows;
   let af = (n & u.tmask) * 2u * C4;
   for (var c = 0u; c < C4; c = c + 1u) {
-    let xh = (xv[c] - st.x) * st.y;
+    let xh = (x4[n * C4 + c] - st.x) * st.y;
     let y = xh * (1.0 + adaf4[af + c]) + adaf4[af + C4 + c];
     if (store) { yf4[n * C4 + c] = y; }
     let w = u.w0 + 4u * c * A;
@@ -186,7 +178,7 @@ ${bind(5, "lossin")}
 ${bind(6, "gv", true)}
 ${bind4(7, "gx4", true)}
 ${bind4(8, "gadaf4", true)}
-${ROW_STATS4}
+${STATS4("x4")}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let n = gid.x;
@@ -202,35 +194,32 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
     gv[u.count + n] = ${U(A, (a) => `w * (d${a} * d${a})`, " + ")};
   }
-  let r = n * C4;
-  var xv: array<vec4<f32>, C4>;
-  for (var c = 0u; c < C4; c = c + 1u) { xv[c] = x4[r + c]; }
-  let st = row_stats4(&xv);
+  let st = stats4_x4(n * C4);
   let full = (u.flags & 2u) != 0u;
   let af = (n & u.tmask) * 2u * C4;
+  let r = n * C4;
   var s1 = vec4<f32>(0.0);
   var s2 = vec4<f32>(0.0);
-  var tv: array<vec4<f32>, C4>;
   for (var c = 0u; c < C4; c = c + 1u) {
     let w = u.w0 + 4u * c * A;
     let gy = vec4<f32>(${
     U(4, (t) => U(A, (a) => `g${a} * params[w + ${t * s.A + a}u]`, " + "), ", ")
   });
-    let xh = (xv[c] - st.x) * st.y;
+    let xh = (x4[r + c] - st.x) * st.y;
     let t = gy * (1.0 + adaf4[af + c]);
-    xv[c] = xh;
-    tv[c] = t;
     s1 = s1 + t;
     s2 = s2 + t * xh;
     if (full) {
       gadaf4[n * 2u * C4 + c] = gy * xh;
       gadaf4[n * 2u * C4 + C4 + c] = gy;
     }
+    gx4[r + c] = t;
   }
   let m1 = ((s1.x + s1.y) + (s1.z + s1.w)) / FC;
   let m2 = ((s2.x + s2.y) + (s2.z + s2.w)) / FC;
   for (var c = 0u; c < C4; c = c + 1u) {
-    gx4[r + c] = st.y * ((tv[c] - m1) - xv[c] * m2);
+    let xh = (x4[r + c] - st.x) * st.y;
+    gx4[r + c] = st.y * ((gx4[r + c] - m1) - xh * m2);
   }
 }
 `;
