@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { fakeLinearNet } from "./_fake_net.ts";
 import { resolveMethodConfig } from "./method_config.ts";
 import { type ChunkRequest, sampleChunk } from "./sample.ts";
+import { prefixWeights } from "./prefix_weights.ts";
 
 const H = 4;
 const A = 2;
@@ -215,4 +216,99 @@ Deno.test("sampleChunk() validates the request", async () => {
     () => sampleChunk(fn, { ...request(1), obs: new Float32Array(2) }, m),
     TypeError,
   );
+});
+
+Deno.test("sampleChunk() bid forward contrast matches a hand computation", async () => {
+  // Fake nets with alpha = kappa = 0: v = gamma·t, so every candidate ends at
+  // its noise plus the same shift c = gamma·Σ_k dt·t_k (strong and weak nets
+  // start from the same noise). Losses by the documented formula:
+  // backward(n) = Σ_h w_h‖a_nh − y_h‖ (exp weights, d, H − s), then
+  // + (Σ_{p ∈ top-k strong} D(n, p) − Σ_{q ∈ top-k weak} D(n, weak q)) / N,
+  // D = Σ_h ‖·‖ between chunks, top-k by backward loss.
+  const N = 4, k = 2, B = 2, steps = 3;
+  const mk = (gamma: number) =>
+    fakeLinearNet({
+      horizon: H,
+      actionDim: A,
+      obsDim: O,
+      alpha: 0,
+      gamma,
+      kappa: 0,
+    });
+  const gammaS = 0.9, gammaW = -1.3;
+  const method = resolveMethodConfig({
+    method: "bid",
+    bidSamples: N,
+    bidK: k,
+    bidWeakPolicy: mk(gammaW),
+    numFlowSteps: steps,
+  });
+  const req = request(B, {
+    delay: Int32Array.of(1, 2),
+    executeHorizon: Int32Array.of(1, 2),
+    trace: true,
+  });
+  const { chunk, trace } = await sampleChunk(mk(gammaS), req, method);
+  const x0 = trace!.steps[0]!.xt; // [N·B, H, A], row n·B + b
+  const shift = (g: number) => {
+    let c = 0;
+    for (let s = 0; s < steps; s++) c += (1 / steps) * g * (s / steps);
+    return c;
+  };
+  const HA = H * A;
+  const cand = (row: number, g: number) =>
+    Array.from(x0.subarray(row * HA, (row + 1) * HA), (v) => v + shift(g));
+  const dist = (p: number[], q: number[]) => {
+    let total = 0;
+    for (let h = 0; h < H; h++) {
+      let sq = 0;
+      for (let j = 0; j < A; j++) sq += (p[h * A + j]! - q[h * A + j]!) ** 2;
+      total += Math.sqrt(sq);
+    }
+    return total;
+  };
+  for (let b = 0; b < B; b++) {
+    const w = prefixWeights(
+      req.delay[b]!,
+      H - req.executeHorizon[b]!,
+      H,
+      "exp",
+    );
+    const y = Array.from(req.prevChunk.subarray(b * HA, (b + 1) * HA));
+    const back = (a: number[]) => {
+      let total = 0;
+      for (let h = 0; h < H; h++) {
+        let sq = 0;
+        for (let j = 0; j < A; j++) sq += (a[h * A + j]! - y[h * A + j]!) ** 2;
+        total += w[h]! * Math.sqrt(sq);
+      }
+      return total;
+    };
+    const strong = Array.from({ length: N }, (_, n) => cand(n * B + b, gammaS));
+    const weak = Array.from({ length: N }, (_, n) => cand(n * B + b, gammaW));
+    const topK = (losses: number[]) =>
+      losses.map((l, n) => [l, n] as const).sort((p, q) =>
+        p[0] - q[0] || p[1] - q[1]
+      )
+        .slice(0, k).map(([, n]) => n);
+    const backS = strong.map(back);
+    const plus = topK(backS);
+    const minus = topK(weak.map(back));
+    const expected = strong.map((a, n) =>
+      backS[n]! +
+      (plus.reduce((t, p) => t + dist(a, strong[p]!), 0) -
+          minus.reduce((t, q) => t + dist(a, weak[q]!), 0)) / N
+    );
+    for (let n = 0; n < N; n++) {
+      const got = trace!.bidLoss![n * B + b]!;
+      assert.ok(
+        Math.abs(got - expected[n]!) <= 1e-4 * (1 + Math.abs(expected[n]!)),
+        `env ${b} candidate ${n}: ${got} vs ${expected[n]}`,
+      );
+    }
+    const best = expected.indexOf(Math.min(...expected));
+    assert.equal(trace!.bidChoice![b], best);
+    const picked = Array.from(chunk.subarray(b * HA, (b + 1) * HA));
+    assert.ok(dist(picked, strong[best]!) < 1e-4);
+  }
 });
