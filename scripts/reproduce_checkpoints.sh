@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces the default checkpoints in exp_runs/checkpoints/ (measured solve
-# rates, wall times and the exact per-run commands:
+# rates, wall and CPU times and the exact per-run commands:
 # exp_runs/checkpoints/README.md):
 #   exp_runs/data/<task>.safetensors              expert demos, action noise 0.1
+#   exp_runs/data/cartpole_swingup_dagger.safetensors  + DAgger relabelling
 #   exp_runs/checkpoints/<task>/plain.safetensors  small model, H = 8
 #   exp_runs/checkpoints/<task>/sd4.safetensors    same, training-time RTC D = 4
 #   exp_runs/checkpoints/reach_around/plain_h4.safetensors  small model, H = 4
@@ -11,10 +12,14 @@
 #        VARIANTS="plain" scripts/reproduce_checkpoints.sh catch
 #
 # Model: the seed's small model (C=64, Hc=128, Ht=32, L=2) with H = 8.
-# Training: batch 256, AdamW lr 1e-3 with a 100-step warm-up (short-budget
-# settings instead of DESIGN's 3e-4 / 1000 / 512), WebGPU backend; the plain
-# catch, cartpole_swingup and lander runs continue (--resume) at lr 3e-4
-# (catch and lander then at 1e-4): a step-decay schedule.
+# Plain policies: one run each, batch 256, AdamW peak lr 1e-3 with a 100-step
+# linear warm-up and a cosine decay to 0 at the last step (--lr-schedule
+# cosine; short-budget settings instead of DESIGN's 3e-4 / 1000 / 512),
+# WebGPU backend. cartpole_swingup first trains a short round-0 policy (r0)
+# on the expert data, lets the expert relabel the states that policy visits
+# (scripts/dagger_data.ts) and trains plain on the extended dataset.
+# The sd4 policies and reach_around/plain_h4 are the earlier constant-lr runs
+# (not retrained with the schedule yet).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,36 +31,30 @@ VARIANTS=${VARIANTS:-"plain sd4"}
 BACKEND=${BACKEND:-webgpu}
 TRAIN="deno task train --model small"
 COMMON="--batch 256 --warmup 100 --backend $BACKEND"
-
-# Training phases "<total epochs>:<lr>" per task and variant; phases after the
-# first resume the run (batch 256: reach_around and catch have 200 steps per
-# epoch, cartpole_swingup 400, lander 500).
-phases() {
-  case "$1/$2" in
-    reach_around/plain) echo "8:1e-3" ;;
-    reach_around/plain_h4) echo "8:1e-3" ;;
-    reach_around/sd4) echo "6:1e-3" ;;
-    catch/plain) echo "6:1e-3 12:3e-4 20:1e-4" ;;
-    cartpole_swingup/plain) echo "3:1e-3 6:3e-4" ;;
-    lander/plain) echo "3:1e-3 5:3e-4 7:1e-4" ;;
-    catch/sd4) echo "6:1e-3" ;;
-    *) echo "3:1e-3" ;;
-  esac
-}
+COSINE="--lr 1e-3 --lr-schedule cosine"
 
 train() { # task variant
-  local task=$1 variant=$2 args resume=""
-  case "$variant" in
-    plain) args="--chunk-size 8" ;;
-    plain_h4) args="--name plain_h4 --chunk-size 4" ;;
-    sd4) args="--chunk-size 8 --simulated-delay 4" ;;
-    *) echo "reproduce: unknown variant $variant" >&2; exit 2 ;;
+  local task=$1 variant=$2 t0=$SECONDS
+  case "$task/$variant" in
+    reach_around/plain) $TRAIN --task reach_around --chunk-size 8 --epochs 8 $COSINE $COMMON ;;
+    lander/plain) $TRAIN --task lander --chunk-size 8 --epochs 7 $COSINE $COMMON ;;
+    catch/plain) $TRAIN --task catch --chunk-size 8 --epochs 20 $COSINE $COMMON ;;
+    cartpole_swingup/plain)
+      $TRAIN --task cartpole_swingup --name r0 --chunk-size 8 --epochs 4 $COSINE $COMMON
+      deno run -A scripts/dagger_data.ts --task cartpole_swingup \
+        --checkpoint exp_runs/checkpoints/cartpole_swingup/r0.safetensors \
+        --rollouts 512 --stride 4 --segment 12 --backend "$BACKEND"
+      $TRAIN --task cartpole_swingup --chunk-size 8 --epochs 2 $COSINE $COMMON \
+        --data exp_runs/data/cartpole_swingup_dagger.safetensors
+      ;;
+    reach_around/plain_h4)
+      $TRAIN --task reach_around --name plain_h4 --chunk-size 4 --epochs 8 --lr 1e-3 $COMMON ;;
+    reach_around/sd4 | catch/sd4)
+      $TRAIN --task "$task" --chunk-size 8 --simulated-delay 4 --epochs 6 --lr 1e-3 $COMMON ;;
+    */sd4)
+      $TRAIN --task "$task" --chunk-size 8 --simulated-delay 4 --epochs 3 --lr 1e-3 $COMMON ;;
+    *) echo "reproduce: unknown variant $task/$variant" >&2; exit 2 ;;
   esac
-  local t0=$SECONDS
-  for phase in $(phases "$task" "$variant"); do
-    $TRAIN --task "$task" $args --epochs "${phase%%:*}" --lr "${phase##*:}" $COMMON $resume
-    resume="--resume"
-  done
   echo "reproduce: $task $variant trained in $((SECONDS - t0)) s" >&2
 }
 
