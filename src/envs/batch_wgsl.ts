@@ -52,6 +52,35 @@ export const BATCH_PARAMS: StructLayout<
 });
 
 /**
+ * WGSL of `fn <name>(e, s)`: writes environment `e`'s state `s` into
+ * `states` `[N, TASK_STATE_DIM]` and its observation into `obs` `[N,
+ * TASK_OBS_DIM]` (both storage arrays the caller declares; shared by the
+ * batched environments and the GPU-fused evaluators).
+ *
+ * @param name The function name.
+ * @returns WGSL source.
+ *
+ * @example
+ * ```ts
+ * import { storeStateWgsl } from "./batch_wgsl.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(storeStateWgsl("store"), /fn store\(e: u32/);
+ * ```
+ */
+export function storeStateWgsl(name: string): string {
+  return /* wgsl */ `fn ${name}(e: u32, s: ptr<function, array<f32, TASK_STATE_DIM>>) {
+  for (var i = 0u; i < TASK_STATE_DIM; i++) {
+    states[e * TASK_STATE_DIM + i] = (*s)[i];
+  }
+  let o = task_observe(s);
+  for (var i = 0u; i < TASK_OBS_DIM; i++) {
+    obs[e * TASK_OBS_DIM + i] = o[i];
+  }
+}
+`;
+}
+
+/**
  * Builds the batched-environment shader for one task's WGSL source.
  *
  * @param taskWgsl The task's WGSL twin (`Task.wgsl`).
@@ -79,15 +108,7 @@ ${BATCH_PARAMS.wgsl}
 @group(0) @binding(5) var<storage, read> actions: array<f32>;
 @group(0) @binding(6) var<storage, read_write> results: array<f32>;
 
-fn batch_store(e: u32, s: ptr<function, array<f32, TASK_STATE_DIM>>) {
-  for (var i = 0u; i < TASK_STATE_DIM; i++) {
-    states[e * TASK_STATE_DIM + i] = (*s)[i];
-  }
-  let o = task_observe(s);
-  for (var i = 0u; i < TASK_OBS_DIM; i++) {
-    obs[e * TASK_OBS_DIM + i] = o[i];
-  }
-}
+${storeStateWgsl("batch_store")}
 
 @compute @workgroup_size(${BATCH_WORKGROUP})
 fn reset_envs(@builtin(global_invocation_id) gid: vec3<u32>) {

@@ -20,9 +20,10 @@ import {
   type Dispatch,
   dispatch,
   getPipeline,
-  readBuffer,
+  readBuffers,
 } from "../gpu/kernel.ts";
 import type { Task, TaskSpec } from "../envs/types.ts";
+import { storeStateWgsl } from "../envs/batch_wgsl.ts";
 import { RNG_WGSL } from "../rng/rng_wgsl.ts";
 import type { DelayProfile } from "../latency/types.ts";
 import type { PolicyNet } from "../policy/net.ts";
@@ -244,16 +245,7 @@ fn fused_bind_all() {
 ${names.map((n) => `  _ = &${n};`).join("\n")}
 }
 
-fn fused_store(e: u32, s: ptr<function, array<f32, TASK_STATE_DIM>>) {
-  for (var i = 0u; i < TASK_STATE_DIM; i++) {
-    states[e * TASK_STATE_DIM + i] = (*s)[i];
-  }
-  let o = task_observe(s);
-  for (var i = 0u; i < TASK_OBS_DIM; i++) {
-    obs[e * TASK_OBS_DIM + i] = o[i];
-  }
-}
-`;
+${storeStateWgsl("fused_store")}`;
 }
 
 /**
@@ -366,12 +358,15 @@ export async function runFused(
           ]);
         }
         const t = performance.now();
+        const [logData, ctrlData, delayData] = await readBuffers(device, [
+          { buffer: logs, byteLength: logBytes },
+          { buffer: ctrl, byteLength: options.ctrlBytes },
+          { buffer: delays, byteLength: options.delaysBytes },
+        ]);
         const out = {
-          logs: new Float32Array(await readBuffer(device, logs, logBytes)),
-          ctrl: await readBuffer(device, ctrl, options.ctrlBytes),
-          delays: new Int32Array(
-            await readBuffer(device, delays, options.delaysBytes),
-          ),
+          logs: new Float32Array(logData!),
+          ctrl: ctrlData!,
+          delays: new Int32Array(delayData!),
           split: options.timing ? phases.split : undefined,
         };
         phases.split.readback += (performance.now() - t) / 1000;

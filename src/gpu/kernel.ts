@@ -302,16 +302,53 @@ export async function readBuffer(
   buffer: GPUBuffer,
   byteLength: number = buffer.size,
 ): Promise<ArrayBuffer> {
-  const size = Math.ceil(byteLength / 4) * 4;
+  const [out] = await readBuffers(device, [{ buffer, byteLength }]);
+  return out!;
+}
+
+/**
+ * Copies several buffers back to the CPU with one staging buffer, one
+ * submission and one wait (each wait costs ~10 ms in Deno).
+ *
+ * @param device The device.
+ * @param reads Buffers (with `COPY_SRC` usage) and the bytes to read from offset 0.
+ * @returns A copy of each buffer's contents, in order.
+ *
+ * @example
+ * ```ts ignore
+ * const [a, b] = await readBuffers(device, [{ buffer: x, byteLength: 64 }, { buffer: y, byteLength: 16 }]);
+ * ```
+ */
+export async function readBuffers(
+  device: GPUDevice,
+  reads: readonly { buffer: GPUBuffer; byteLength?: number }[],
+): Promise<ArrayBuffer[]> {
+  const spans = reads.map((r) => {
+    const bytes = r.byteLength ?? r.buffer.size;
+    return { bytes, size: Math.ceil(bytes / 4) * 4 };
+  });
+  const offsets: number[] = [];
+  let total = 0;
+  for (const { size } of spans) {
+    offsets.push(total);
+    total += size;
+  }
   const staging = device.createBuffer({
-    size,
+    size: Math.max(4, total),
     usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
   });
   const enc = device.createCommandEncoder();
-  enc.copyBufferToBuffer(buffer, 0, staging, 0, size);
+  reads.forEach((r, i) => {
+    if (spans[i]!.size > 0) {
+      enc.copyBufferToBuffer(r.buffer, 0, staging, offsets[i]!, spans[i]!.size);
+    }
+  });
   device.queue.submit([enc.finish()]);
   await staging.mapAsync(GPUMapMode.READ);
-  const out = staging.getMappedRange().slice(0, byteLength);
+  const mapped = staging.getMappedRange();
+  const out = spans.map(({ bytes }, i) =>
+    mapped.slice(offsets[i]!, offsets[i]! + bytes)
+  );
   staging.unmap();
   staging.destroy();
   return out;
