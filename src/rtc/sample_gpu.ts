@@ -142,6 +142,36 @@ function fail(message: string, Err = TypeError): never {
   throw new Err(`Cannot sample chunk on the GPU as ${message}`);
 }
 
+function gpuOf(net: PolicyNet) {
+  const gpu = gpuNetInternals(net);
+  if (!gpu) {
+    fail(
+      `net must be a WebGPU net from createNet: current backend is ${net.backend}`,
+    );
+  }
+  return gpu;
+}
+
+function modeOrFail(method: MethodConfig): Mode {
+  const mode = modeOf(method);
+  if (!mode) {
+    fail(
+      `method must be naive, temporal_ensembling, realtime, hard_masking or training_time: current value is "${method.method}"`,
+    );
+  }
+  return mode;
+}
+
+/** Training-time RTC runs the time conditioning on 2 rows gathered to the tokens, which needs more than 2 tokens. */
+function checkTokens(mode: Mode, tokens: number): void {
+  if (mode === "prefix" && tokens <= 2) {
+    fail(
+      `training_time needs batch*H > 2 tokens: current value is ${tokens}`,
+      RangeError,
+    );
+  }
+}
+
 function check(
   net: PolicyNet,
   req: ChunkRequest,
@@ -304,29 +334,14 @@ export async function sampleChunkGpu(
   request: ChunkRequest,
   method: MethodConfig,
 ): Promise<ChunkResult> {
-  const gpu = gpuNetInternals(net);
-  if (!gpu) {
-    fail(
-      `net must be a WebGPU net from createNet: current backend is ${net.backend}`,
-    );
-  }
-  const mode = modeOf(method);
-  if (!mode) {
-    fail(
-      `method must be naive, temporal_ensembling, realtime, hard_masking or training_time: current value is "${method.method}"`,
-    );
-  }
+  const gpu = gpuOf(net);
+  const mode = modeOrFail(method);
   check(net, request, mode);
   const { batch } = request;
   const { device, shape } = gpu;
   const { H, A, O } = shape;
   const N = batch * H;
-  if (mode === "prefix" && N <= 2) {
-    fail(
-      `training_time needs batch*H > 2 tokens: current value is ${N}`,
-      RangeError,
-    );
-  }
+  checkTokens(mode, N);
   // host-side inputs, prepared before entering the net's queue
   const meta = new Uint32Array(4 * batch);
   for (let b = 0; b < batch; b++) {
@@ -431,12 +446,7 @@ export async function withChunkRecorder<T>(
   options: { batch: number; seed: number },
   fn: (recorder: ChunkRecorder) => Promise<T>,
 ): Promise<T> {
-  const gpu = gpuNetInternals(net);
-  if (!gpu) {
-    fail(
-      `net must be a WebGPU net from createNet: current backend is ${net.backend}`,
-    );
-  }
+  const gpu = gpuOf(net);
   const { batch } = options;
   if (!Number.isInteger(batch) || batch < 1) {
     fail(
@@ -459,18 +469,8 @@ export async function withChunkRecorder<T>(
       prevChunk: e.y,
       chunk: e.x,
       record(method) {
-        const mode = modeOf(method);
-        if (!mode) {
-          fail(
-            `method must be naive, temporal_ensembling, realtime, hard_masking or training_time: current value is "${method.method}"`,
-          );
-        }
-        if (mode === "prefix" && N <= 2) {
-          fail(
-            `training_time needs batch*H > 2 tokens: current value is ${N}`,
-            RangeError,
-          );
-        }
+        const mode = modeOrFail(method);
+        checkTokens(mode, N);
         const key = JSON.stringify(method);
         let uniforms = sets.get(key);
         if (!uniforms) {
