@@ -31,19 +31,15 @@
  *
  * @module
  */
-import { TemporalEnsemble } from "../rtc/temporal_ensemble.ts";
-import { createRolloutLog, recordStep } from "./rollout_log.ts";
+import { recordStep } from "./rollout_log.ts";
+import { type CpuEvalOptions, firstChunk, startCpuEval } from "./cpu_eval.ts";
 import { computeRunMetrics } from "./metrics.ts";
-import { createCpuStepper, type EnvStepper } from "./stepper.ts";
-import type { ChunkSampler, DelayForecaster, DelaySource } from "./types.ts";
+import type { DelayForecaster } from "./types.ts";
 import {
   callSampler,
   checkInt,
-  deriveDelaySeed,
   type EvalResult,
   type EvalTask,
-  type SamplerStats,
-  type StepEvent,
 } from "./common.ts";
 
 /**
@@ -55,19 +51,7 @@ import {
  * const describe = (o: AsyncOptions): string => `${o.numEnvs} rollouts, s_min = ${o.sMin ?? 1}`;
  * ```
  */
-export interface AsyncOptions {
-  /** Computes chunks with the evaluated method. */
-  sampler: ChunkSampler;
-  /** Computes the first chunk at the reset observation. @default sampler */
-  initialSampler?: ChunkSampler;
-  /** Delay source (per-environment draws). */
-  profile: DelaySource;
-  /** Run seed. */
-  seed: number;
-  /** Number of rollouts (environments). */
-  numEnvs: number;
-  /** Chunk length H. */
-  horizon: number;
+export interface AsyncOptions extends CpuEvalOptions {
   /** Minimum executed actions before the next inference starts (≥ 1). @default 1 */
   sMin?: number;
   /**
@@ -79,12 +63,6 @@ export interface AsyncOptions {
   starve?: "hold" | "zero";
   /** Control steps to simulate. @default task.spec.maxTimesteps */
   numSteps?: number;
-  /** Action noise std of the default CPU stepper. @default 0.1 */
-  actionNoise?: number;
-  /** Stepper to use instead of the CPU twin. */
-  stepper?: EnvStepper;
-  /** Called after every executed control step. */
-  onStep?: (event: StepEvent) => void;
   /**
    * Execute with ACT temporal ensembling (method `temporal_ensembling`): a
    * landed chunk joins the ensemble with its start step; the executed action
@@ -117,34 +95,20 @@ export async function evaluateAsync(
   options: AsyncOptions,
 ): Promise<EvalResult> {
   const { spec } = task;
-  const N = checkInt(options.numEnvs, "numEnvs", 1);
-  const H = checkInt(options.horizon, "horizon", 1);
-  const sMin = checkInt(options.sMin ?? 1, "sMin", 1);
-  if (sMin > H) {
-    throw new RangeError(
-      `Cannot evaluate as sMin must be at most horizon ${H}: current value is ${sMin}`,
-    );
-  }
+  const run = startCpuEval(task, options, {
+    field: "sMin",
+    value: options.sMin,
+  });
   const T = checkInt(options.numSteps ?? spec.maxTimesteps, "numSteps", 1);
-  const A = spec.actionDim;
+  const { numEnvs: N, horizon: H, actionDim: A, window: sMin, seed } = run;
+  const { stepper, stats, log, ens, delaySeed } = run;
   const CH = H * A;
-  const seed = options.seed >>> 0;
   const hold = (options.starve ?? "hold") === "hold";
-  const stepper = options.stepper ??
-    createCpuStepper(task.cpu, {
-      numEnvs: N,
-      seed,
-      actionNoise: options.actionNoise,
-    });
   const sampler = options.sampler;
-  const initialSampler = options.initialSampler ?? sampler;
-  const delaySeed = deriveDelaySeed(seed);
   const fc = options.forecaster ?? "oracle";
   const forecasters = fc === "oracle"
     ? null
     : Array.from({ length: N }, (_, e) => fc(e));
-  const stats: SamplerStats = { calls: 0, seconds: 0 };
-  const log = createRolloutLog(N, { actionDim: A });
 
   // PER-ENVIRONMENT CONTROLLER STATE
   const t = new Int32Array(N); // steps executed since the chunk's index 0
@@ -167,31 +131,7 @@ export async function evaluateAsync(
   const reqS = new Int32Array(N);
 
   // FIRST CHUNK AT THE RESET OBSERVATION
-  let obs = await stepper.reset();
-  let chunk = await callSampler(initialSampler, {
-    request: {
-      batch: N,
-      obs: obs.slice(),
-      prevChunk: new Float32Array(N * CH),
-      delay: new Int32Array(N),
-      executeHorizon: new Int32Array(N).fill(sMin),
-      seed,
-      counter: 0,
-    },
-    rowLength: CH,
-    stats,
-  });
-  chunk = chunk.slice();
-
-  const ens = options.temporalEnsemble
-    ? new TemporalEnsemble({
-      batch: N,
-      horizon: H,
-      actionDim: A,
-      decay: options.temporalEnsemble.decay,
-    })
-    : null;
-  ens?.addBatch(chunk, 0);
+  let { obs, chunk } = await firstChunk(run, options);
   const flightStart = new Int32Array(N);
 
   const land = (e: number) => {

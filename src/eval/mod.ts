@@ -12,6 +12,7 @@ export * from "./rollout_log.ts";
 export * from "./metrics.ts";
 export * from "./common.ts";
 export * from "./scan.ts";
+export * from "./cpu_eval.ts";
 export * from "./async.ts";
 export * from "./gpu_phases.ts";
 export * from "./rollout_log_wgsl.ts";

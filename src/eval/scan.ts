@@ -23,20 +23,10 @@
  *
  * @module
  */
-import { TemporalEnsemble } from "../rtc/temporal_ensemble.ts";
-import { createRolloutLog, recordStep } from "./rollout_log.ts";
+import { recordStep } from "./rollout_log.ts";
+import { type CpuEvalOptions, firstChunk, startCpuEval } from "./cpu_eval.ts";
 import { computeRunMetrics } from "./metrics.ts";
-import { createCpuStepper, type EnvStepper } from "./stepper.ts";
-import type { ChunkSampler, DelaySource } from "./types.ts";
-import {
-  callSampler,
-  checkInt,
-  deriveDelaySeed,
-  type EvalResult,
-  type EvalTask,
-  type SamplerStats,
-  type StepEvent,
-} from "./common.ts";
+import { callSampler, type EvalResult, type EvalTask } from "./common.ts";
 
 /**
  * Options for {@linkcode evaluateScan}.
@@ -47,29 +37,11 @@ import {
  * const describe = (o: ScanOptions): string => `${o.numEnvs} rollouts, H = ${o.horizon}, s = ${o.executeHorizon ?? 1}`;
  * ```
  */
-export interface ScanOptions {
-  /** Computes chunks with the evaluated method. */
-  sampler: ChunkSampler;
-  /** Computes the first chunk at the reset observation. @default sampler (pass a naive sampler to match the seed) */
-  initialSampler?: ChunkSampler;
-  /** Delay source. */
-  profile: DelaySource;
-  /** Run seed (environments, noise, delays, sampling). */
-  seed: number;
-  /** Number of rollouts (environments), e.g. 256. */
-  numEnvs: number;
-  /** Chunk length H (the policy's action_chunk_size). */
-  horizon: number;
+export interface ScanOptions extends CpuEvalOptions {
   /** Execute horizon s (1..H). @default 1 */
   executeHorizon?: number;
   /** One delay per iteration for the whole batch (seed) or per environment. @default "shared" */
   delayMode?: "shared" | "per_env";
-  /** Action noise std of the default CPU stepper. @default 0.1 */
-  actionNoise?: number;
-  /** Stepper to use instead of the CPU twin (e.g. a WGSL batch stepper). */
-  stepper?: EnvStepper;
-  /** Called after every executed control step. */
-  onStep?: (event: StepEvent) => void;
   /**
    * Execute with ACT temporal ensembling (method `temporal_ensembling`):
    * the executed action averages every chunk covering the step (a new chunk
@@ -103,63 +75,26 @@ export async function evaluateScan(
   options: ScanOptions,
 ): Promise<EvalResult> {
   const { spec } = task;
-  const N = checkInt(options.numEnvs, "numEnvs", 1);
-  const H = checkInt(options.horizon, "horizon", 1);
-  const s = checkInt(options.executeHorizon ?? 1, "executeHorizon", 1);
-  if (s > H) {
-    throw new RangeError(
-      `Cannot evaluate as executeHorizon must be at most horizon ${H}: current value is ${s}`,
-    );
-  }
-  const A = spec.actionDim;
-  const seed = options.seed >>> 0;
+  const run = startCpuEval(task, options, {
+    field: "executeHorizon",
+    value: options.executeHorizon,
+  });
+  const { numEnvs: N, horizon: H, actionDim: A, window: s, seed } = run;
+  const { stepper, stats, log, ens, delaySeed } = run;
   const perEnv = (options.delayMode ?? "shared") === "per_env";
-  const stepper = options.stepper ??
-    createCpuStepper(task.cpu, {
-      numEnvs: N,
-      seed,
-      actionNoise: options.actionNoise,
-    });
   const sampler = options.sampler;
-  const initialSampler = options.initialSampler ?? sampler;
-  const delaySeed = deriveDelaySeed(seed);
   const iterations = Math.ceil(spec.maxTimesteps / s);
-  const stats: SamplerStats = { calls: 0, seconds: 0 };
-  const log = createRolloutLog(N, { actionDim: A });
   const delays = new Int32Array(iterations * (perEnv ? N : 1));
   const dRow = new Int32Array(N);
   const sRow = new Int32Array(N).fill(s);
   const actions = new Float32Array(N * A);
   const starved = new Uint8Array(N);
   const chunkSize = H * A;
-  const ens = options.temporalEnsemble
-    ? new TemporalEnsemble({
-      batch: N,
-      horizon: H,
-      actionDim: A,
-      decay: options.temporalEnsemble.decay,
-    })
-    : null;
   const last = new Float32Array(N * A);
   let starvedSteps = 0;
 
   // FIRST CHUNK (naive in the seed) AT THE RESET OBSERVATION
-  let obs = await stepper.reset();
-  let chunk = await callSampler(initialSampler, {
-    request: {
-      batch: N,
-      obs: obs.slice(),
-      prevChunk: new Float32Array(N * chunkSize),
-      delay: new Int32Array(N),
-      executeHorizon: sRow.slice(),
-      seed,
-      counter: 0,
-    },
-    rowLength: chunkSize,
-    stats,
-  });
-
-  ens?.addBatch(chunk, 0);
+  let { obs, chunk } = await firstChunk(run, options);
   let step = 0;
   for (let it = 0; it < iterations; it++) {
     const t0 = step;
