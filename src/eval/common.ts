@@ -187,3 +187,35 @@ export async function callSampler(
   }
   return chunk;
 }
+
+/**
+ * Validates an evaluator's execution window (scan: s; async: s_min): an
+ * integer in 1..H (default 1).
+ *
+ * @param value The option's value.
+ * @param field The option's name (for the message).
+ * @param horizon Chunk length H.
+ * @returns The window.
+ * @throws {RangeError} If it is not an integer in 1..H.
+ *
+ * @example
+ * ```ts
+ * import { checkWindow } from "./common.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(checkWindow(undefined, "sMin", 4), 1);
+ * assert.throws(() => checkWindow(5, "executeHorizon", 4), /at most horizon 4/);
+ * ```
+ */
+export function checkWindow(
+  value: number | undefined,
+  field: string,
+  horizon: number,
+): number {
+  const w = checkInt(value ?? 1, field, 1);
+  if (w > horizon) {
+    throw new RangeError(
+      `Cannot evaluate as ${field} must be at most horizon ${horizon}: current value is ${w}`,
+    );
+  }
+  return w;
+}

@@ -10,6 +10,7 @@ import { TemporalEnsemble } from "../rtc/temporal_ensemble.ts";
 import {
   callSampler,
   checkInt,
+  checkWindow,
   deriveDelaySeed,
   type EvalTask,
   type SamplerStats,
@@ -105,12 +106,7 @@ export function startCpuEval(
 ): CpuEvalRun {
   const N = checkInt(options.numEnvs, "numEnvs", 1);
   const H = checkInt(options.horizon, "horizon", 1);
-  const w = checkInt(window.value ?? 1, window.field, 1);
-  if (w > H) {
-    throw new RangeError(
-      `Cannot evaluate as ${window.field} must be at most horizon ${H}: current value is ${w}`,
-    );
-  }
+  const w = checkWindow(window.value, window.field, H);
   const A = task.spec.actionDim;
   const seed = options.seed >>> 0;
   return {

@@ -31,7 +31,7 @@ import {
   type MethodConfig,
   resolveMethodConfig,
 } from "../rtc/method_config.ts";
-import { checkInt, deriveDelaySeed } from "./common.ts";
+import { checkInt, checkWindow, deriveDelaySeed } from "./common.ts";
 import { ACTION_NOISE_SALT } from "./stepper.ts";
 import { withChunkRecorder } from "../rtc/sample_gpu.ts";
 import { createPhaseRunner, type GpuSplit } from "./gpu_phases.ts";
@@ -121,12 +121,7 @@ export function resolveFusedRun(
   const { net } = options;
   const N = checkInt(options.numEnvs, "numEnvs", 1);
   const H = net.config.actionChunkSize;
-  const w = checkInt(window.value ?? 1, window.field, 1);
-  if (w > H) {
-    throw new RangeError(
-      `Cannot evaluate as ${window.field} must be at most horizon ${H}: current value is ${w}`,
-    );
-  }
+  const w = checkWindow(window.value, window.field, H);
   checkNetFitsTask(net, task.spec);
   const seed = options.seed >>> 0;
   return {
