@@ -88,37 +88,38 @@ export function tokBwd(s: NetShape): string {
  */
 export const TOK_CHANNELS = 4; // one vec4 of channels (the kernels assume 4)
 
-function tokMixVec(s: NetShape): string {
-  // as tokMixScalar, 4 hidden units per step with vec4 weight loads (H, Ht
-  // multiples of 4), TOK_CHANNELS channels per invocation
-  const { H } = s;
-  const G = H / 4;
+/**
+ * Header of the vec4 token kernels up to the invocation's indices: params
+ * as vec4 at binding 1, four vec4 arrays at bindings 2-5 (the last
+ * read-write), and `i`, `b` (batch row), `c0` (first of TOK_CHANNELS
+ * channels), `base4` (vec4 index of token 0, channel c0).
+ */
+function tokVecHead(
+  s: NetShape,
+  names: readonly [string, string, string, string],
+): string {
   const P = TOK_CHANNELS;
   return /* wgsl */ `${prelude(s)}
 ${VEC4_FNS}
 ${RU_HEAD}
 @group(0) @binding(1) var<storage, read> params4: array<vec4<f32>>;
-${bind4(2, "x4")}
-${bind4(3, "z4")}
-${bind4(4, "ada4")}
-${bind4(5, "xmid4", true)}
+${bind4(2, names[0])}
+${bind4(3, names[1])}
+${bind4(4, names[2])}
+${bind4(5, names[3], true)}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * 65535u * 64u;
   if (i >= u.batch * (C / ${P}u)) { return; }
   let b = i / (C / ${P}u);
   let c0 = (i % (C / ${P}u)) * ${P}u;
-  let base4 = (b * H * C + c0) / 4u;
-  ${U(H, (h) => `let zv${h} = z4[base4 + ${h}u * C4];`)}
-  ${
-    U(P, (p) =>
-      `${U(H, (h) => `let z${p}_${h} = zv${h}.${XYZW[p]};`, " ")}
-  ${U(G, (g) => `var q${p}_${g} = vec4<f32>(0.0);`, " ")}`)
-  }
-  let wi = u.w0 / 4u;
-  let wo = u.w1 / 4u;
-  for (var j4 = 0u; j4 < HT / 4u; j4 = j4 + 1u) {
-    ${
+  let base4 = (b * H * C + c0) / 4u;`;
+}
+
+/** Loads of one step j4 of the token-MLP weights: w<h> (mix-in column block) and r<t>_<g> (mix-out rows). */
+function tokVecWeightLoads(H: number): string {
+  const G = H / 4;
+  return `${
     U(H, (h) => `let w${h} = params4[wi + ${h}u * (HT / 4u) + j4];`, "\n    ")
   }
     ${
@@ -129,7 +130,26 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
           `let r${t}_${g} = params4[wo + (j4 * 4u + ${t}u) * ${G}u + ${g}u];`,
         " ",
       ), "\n    ")
+  }`;
+}
+
+function tokMixVec(s: NetShape): string {
+  // as tokMixScalar, 4 hidden units per step with vec4 weight loads (H, Ht
+  // multiples of 4), TOK_CHANNELS channels per invocation
+  const { H } = s;
+  const G = H / 4;
+  const P = TOK_CHANNELS;
+  return /* wgsl */ `${tokVecHead(s, ["x4", "z4", "ada4", "xmid4"])}
+  ${U(H, (h) => `let zv${h} = z4[base4 + ${h}u * C4];`)}
+  ${
+    U(P, (p) =>
+      `${U(H, (h) => `let z${p}_${h} = zv${h}.${XYZW[p]};`, " ")}
+  ${U(G, (g) => `var q${p}_${g} = vec4<f32>(0.0);`, " ")}`)
   }
+  let wi = u.w0 / 4u;
+  let wo = u.w1 / 4u;
+  for (var j4 = 0u; j4 < HT / 4u; j4 = j4 + 1u) {
+    ${tokVecWeightLoads(H)}
     ${
     U(P, (p) =>
       `{
@@ -324,23 +344,8 @@ export function tokVjp(s: NetShape): string {
 
 function tokVjpVec(s: NetShape): string {
   const { H } = s;
-  const G = H / 4;
   const P = TOK_CHANNELS;
-  return /* wgsl */ `${prelude(s)}
-${VEC4_FNS}
-${RU_HEAD}
-@group(0) @binding(1) var<storage, read> params4: array<vec4<f32>>;
-${bind4(2, "z4")}
-${bind4(3, "ada4")}
-${bind4(4, "gx4")}
-${bind4(5, "gz4", true)}
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * 65535u * 64u;
-  if (i >= u.batch * (C / ${P}u)) { return; }
-  let b = i / (C / ${P}u);
-  let c0 = (i % (C / ${P}u)) * ${P}u;
-  let base4 = (b * H * C + c0) / 4u;
+  return /* wgsl */ `${tokVecHead(s, ["z4", "ada4", "gx4", "gz4"])}
   ${
     U(H, (h) =>
       `let zv${h} = z4[base4 + ${h}u * C4];
@@ -356,18 +361,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let wi = u.w0 / 4u;
   let wo = u.w1 / 4u;
   for (var j4 = 0u; j4 < HT / 4u; j4 = j4 + 1u) {
-    ${
-    U(H, (h) => `let w${h} = params4[wi + ${h}u * (HT / 4u) + j4];`, "\n    ")
-  }
-    ${
-    U(4, (t) =>
-      U(
-        G,
-        (g) =>
-          `let r${t}_${g} = params4[wo + (j4 * 4u + ${t}u) * ${G}u + ${g}u];`,
-        " ",
-      ), "\n    ")
-  }
+    ${tokVecWeightLoads(H)}
     ${
     U(P, (p) =>
       `{
