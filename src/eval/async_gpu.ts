@@ -14,8 +14,10 @@
  * rows. The cost is the full batch per control step (`samplerCalls` counts
  * these), where `evaluateAsync` samples only the starting rows.
  *
- * Forecasters: oracle and buffer_max (ring ≤ {@linkcode ASYNC_MAX_RING});
- * quantile forecasters, bid and temporal ensembling use `evaluateAsync`.
+ * Methods: those of `evaluateScanGpu` (temporal ensembling with the WGSL
+ * ensemble of `src/rtc/temporal_ensemble_wgsl.ts`); `bid` uses
+ * `evaluateAsync`. Forecasters: oracle and buffer_max (ring ≤
+ * {@linkcode ASYNC_MAX_RING}); quantile forecasters use `evaluateAsync`.
  * Same RNG coordinates as `evaluateAsync` with the CPU twin stepper; the
  * environments run their WGSL twins (see `scan_gpu.ts` on agreement).
  * `delays` lists each environment's inferences in order, environment by
@@ -28,6 +30,7 @@ import type { Task } from "../envs/types.ts";
 import { profileWgsl } from "../latency/profile_wgsl.ts";
 import type { PolicyNet } from "../policy/net.ts";
 import type { MethodConfig } from "../rtc/method_config.ts";
+import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
 import { checkInt } from "./common.ts";
 import {
   type FusedEvalOptions,
@@ -78,8 +81,8 @@ export interface AsyncGpuOptions extends FusedEvalOptions {
 }
 
 /**
- * Whether {@linkcode evaluateAsyncGpu} can run: a WebGPU net, a method with
- * a GPU-resident sampler other than temporal ensembling, and an oracle or
+ * Whether {@linkcode evaluateAsyncGpu} can run: a WebGPU net, a method
+ * other than `bid` (see `canScanOnGpu`), and an oracle or
  * buffer_max forecaster with a ring of at most {@linkcode ASYNC_MAX_RING}.
  *
  * @param net The policy.
@@ -143,7 +146,7 @@ export async function evaluateAsyncGpu(
   for (const m of [method, options.initialMethod ?? method]) {
     if (!canAsyncOnGpu(net, m, forecaster)) {
       throw new TypeError(
-        `Cannot evaluate on the GPU as the net must be a WebGPU net, the method one of naive, realtime, hard_masking, training_time and the forecaster oracle or buffer_max (size <= ${ASYNC_MAX_RING}): current values are ${net.backend}, "${m.method}", ${
+        `Cannot evaluate on the GPU as the net must be a WebGPU net, the method one of naive, realtime, hard_masking, training_time, temporal_ensembling and the forecaster oracle or buffer_max (size <= ${ASYNC_MAX_RING}): current values are ${net.backend}, "${m.method}", ${
           JSON.stringify(forecaster)
         }`,
       );
@@ -160,12 +163,14 @@ export async function evaluateAsyncGpu(
   const ctrlStride = ASYNC_CTRL_FIELDS.ring + ring;
   const timing = options.timing ?? false;
   const t0 = performance.now();
+  const te = method.method === "temporal_ensembling";
   const code = asyncShader({
     taskWgsl: task.wgsl,
     profileWgsl: profileWgsl(options.profile),
     horizon: H,
     actionDim: A,
     ring,
+    temporalDecay: te ? method.temporalDecay : null,
   });
   const params = ASYNC_PARAMS.pack({
     n: N,
@@ -190,7 +195,9 @@ export async function evaluateAsyncGpu(
     params,
     ctrlBytes: 4 * N * ctrlStride,
     delaysBytes: 4 * N * T,
-    extraBytes: [chunkBytes, chunkBytes],
+    extraBytes: te
+      ? [chunkBytes, chunkBytes, 4 * N * temporalEnsembleStride(H, A)]
+      : [chunkBytes, chunkBytes],
     entries: {
       reset: "async_reset",
       begin: "async_begin",

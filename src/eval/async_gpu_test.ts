@@ -29,12 +29,17 @@ async function compare(
     sMin: number;
     forecaster: GpuForecaster;
     starve: "hold" | "zero";
+    /** temporal_ensembling only: the ACT decay. */
+    decay?: number;
   },
 ) {
   const task = getTask("reach_around");
   const net = await loadShippedNet(device, c.variant);
   try {
-    const method = resolveMethodConfig({ method: c.method });
+    const method = resolveMethodConfig({
+      method: c.method,
+      ...(c.decay === undefined ? {} : { temporalDecay: c.decay }),
+    });
     const naive = resolveMethodConfig({ method: "naive" });
     const common = {
       profile: resolveProfile(SEED_PROFILES.long_tail),
@@ -56,6 +61,7 @@ async function compare(
       initialSampler: (req) => sampleChunk(net, req, naive),
       horizon: net.config.actionChunkSize,
       forecaster: fc.kind === "oracle" ? "oracle" : () => resolveForecaster(fc),
+      temporalEnsemble: c.decay === undefined ? undefined : { decay: c.decay },
     });
     const what =
       `${c.variant} ${c.method} s_min=${c.sMin} ${fc.kind} ${c.starve}`;
@@ -106,6 +112,39 @@ gpuTest(
     }).then(() => {}),
 );
 
+// Temporal ensembling: chunks join at their start step when they land, so
+// long delays leave steps uncovered (starvation) and overlapping chunks are
+// averaged with the ACT weights.
+gpuTest(
+  "evaluateAsyncGpu() matches evaluateAsync() (temporal_ensembling, decay 0.3, buffer_max:10, hold)",
+  async (device) => {
+    const r = await compare(device, {
+      variant: "plain_h4",
+      method: "temporal_ensembling",
+      sMin: 1,
+      forecaster: { kind: "buffer_max", size: 10 },
+      starve: "hold",
+      decay: 0.3,
+    });
+    assert.ok(r.metrics.p_starve > 0, "starvation exercised");
+  },
+);
+
+gpuTest(
+  "evaluateAsyncGpu() matches evaluateAsync() (temporal_ensembling, decay 1, s_min=2, zero)",
+  async (device) => {
+    const r = await compare(device, {
+      variant: "plain_h4",
+      method: "temporal_ensembling",
+      sMin: 2,
+      forecaster: { kind: "oracle" },
+      starve: "zero",
+      decay: 1,
+    });
+    assert.ok(r.metrics.p_starve > 0, "starvation exercised");
+  },
+);
+
 gpuTest(
   "evaluateAsyncGpu() rejects quantile forecasters and methods without a GPU path",
   async (device) => {
@@ -129,12 +168,12 @@ gpuTest(
       await assert.rejects(
         evaluateAsyncGpu(getTask("reach_around"), {
           net,
-          method: resolveMethodConfig({ method: "temporal_ensembling" }),
+          method: resolveMethodConfig({ method: "bid" }),
           profile: resolveProfile({ kind: "fixed", delay: 1 }),
           seed: 0,
           numEnvs: 2,
         }),
-        /current values are webgpu, "temporal_ensembling"/,
+        /current values are webgpu, "bid"/,
       );
     } finally {
       net.destroy?.();

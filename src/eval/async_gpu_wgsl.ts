@@ -8,12 +8,13 @@
  * + W]` u32, see {@linkcode ASYNC_CTRL_FIELDS}, W = the forecaster's ring;
  * `prev` holds `A_cur[s:H]` of starting environments; `delays` `[N, T]`,
  * environment `e`'s i-th inference at `e·T + i`), then 9 `chunk` `[N, H,
- * A]` (the chunk being executed) and 10 `flight` `[N, H, A]` (the chunk in
- * flight).
+ * A]` (the chunk being executed), 10 `flight` `[N, H, A]` (the chunk in
+ * flight) and, with temporal ensembling, 11 `ens` (`temporal_ensemble_wgsl.ts`).
  *
  * @module
  */
 import { defineStruct, type StructLayout } from "../gpu/struct.ts";
+import { temporalEnsembleWgsl } from "../rtc/temporal_ensemble_wgsl.ts";
 import { FUSED_WORKGROUP, fusedHeaderWgsl } from "./fused_run.ts";
 
 /** Largest forecaster ring (buffer_max size) of the GPU path. */
@@ -86,10 +87,16 @@ export const ASYNC_PARAMS: StructLayout<
  * Builds the async shader: entry points `async_reset`, `async_begin` (land
  * due inferences, start new ones: delay draw, forecast, call record and
  * frozen prefix) and `async_execute` (take the sampled chunks of starting
- * environments, land zero-delay ones, execute or starve, step, log).
+ * environments, land zero-delay ones, execute or starve, step, log). With
+ * `temporalDecay` (method `temporal_ensembling`, as `evaluateAsync` with
+ * `temporalEnsemble`): the initial chunk joins the ensemble at step 0, a
+ * landing chunk joins with the step its inference started, the executed
+ * action is the ensemble's average (none covering the step: starve) and the
+ * ensemble is reset on episode end.
  *
  * @param dims The task's WGSL, the delay profile's WGSL, chunk length H,
- *   action size A and ring size W (≥ 1).
+ *   action size A, ring size W (≥ 1) and the ACT decay of temporal
+ *   ensembling (null or absent: plain execution).
  * @returns The WGSL source.
  *
  * @example
@@ -114,8 +121,12 @@ export function asyncShader(dims: {
   horizon: number;
   actionDim: number;
   ring: number;
+  temporalDecay?: number | null;
 }): string {
   const F = ASYNC_CTRL_FIELDS;
+  const te = dims.temporalDecay ?? null;
+  const { horizon, actionDim } = dims;
+  const ifTe = (code: string) => te === null ? "" : code;
   return /* wgsl */ `
 ${
     fusedHeaderWgsl({
@@ -123,10 +134,20 @@ ${
       paramsWgsl: ASYNC_PARAMS.wgsl,
       paramsType: "AsyncParams",
       ctrlType: "u32",
-      extra: ["chunk", "flight"],
+      extra: te === null ? ["chunk", "flight"] : ["chunk", "flight", "ens"],
     })
   }
 const CTRL: u32 = ${F.ring + dims.ring}u;
+${
+    ifTe(`${temporalEnsembleWgsl({ horizon, actionDim, decay: te ?? 0 })}
+// A CHUNK JOINS THE ENSEMBLE: src 0 = chunk, 1 = flight
+fn te_join(e: u32, start: u32, src: u32) {
+  let dst = te_claim(e, start);
+  for (var k = 0u; k < HA; k++) {
+    if (src == 0u) { ens[dst + k] = chunk[e * HA + k]; } else { ens[dst + k] = flight[e * HA + k]; }
+  }
+}`)
+  }
 
 // FORECASTER: RING OF THE LAST params.ring OBSERVED DELAYS
 fn ring_push(c: u32, d: u32) {
@@ -148,7 +169,11 @@ fn forecast(c: u32, d: u32) -> u32 {
 // THE INFERENCE IN FLIGHT LANDS: NEW CHUNK, t <- t - s, THE FORECASTER SEES d
 fn land(e: u32, c: u32) {
   for (var k = 0u; k < HA; k++) { chunk[e * HA + k] = flight[e * HA + k]; }
-  ctrl[c + ${F.t}u] = ctrl[c + ${F.t}u] - ctrl[c + ${F.flightS}u];
+${
+    ifTe(`  // joins with its start step k0 = landAt - d
+  te_join(e, ctrl[c + ${F.landAt}u] - ctrl[c + ${F.flightD}u], 1u);
+`)
+  }  ctrl[c + ${F.t}u] = ctrl[c + ${F.t}u] - ctrl[c + ${F.flightS}u];
   ring_push(c, ctrl[c + ${F.flightD}u]);
   ctrl[c + ${F.busy}u] = 0u;
 }
@@ -162,7 +187,9 @@ fn async_reset(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var i = 0u; i < CTRL; i++) { ctrl[c + i] = 0u; }
   // buffer_max starts from one observation of the initial value 0
   ring_push(c, 0u);
-  for (var i = 0u; i < LOG; i++) { logs[e * LOG + i] = 0.0; }
+${
+    ifTe("  te_reset(e);\n")
+  }  for (var i = 0u; i < LOG; i++) { logs[e * LOG + i] = 0.0; }
   for (var k = 0u; k < HA; k++) {
     prev[e * HA + k] = 0.0;
     flight[e * HA + k] = 0.0;
@@ -179,7 +206,11 @@ fn async_begin(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (e >= params.n) { return; }
   let c = e * CTRL;
   let k = ctrl[c + ${F.step}u];
-  // LAND AN INFERENCE DUE NOW
+${
+    ifTe(
+      "  if (k == 0u) { te_join(e, 0u, 0u); } // THE INITIAL CHUNK AT STEP 0\n",
+    )
+  }  // LAND AN INFERENCE DUE NOW
   if (ctrl[c + ${F.busy}u] != 0u && ctrl[c + ${F.landAt}u] == k) { land(e, c); }
   // START AN INFERENCE
   let t = ctrl[c + ${F.t}u];
@@ -219,14 +250,25 @@ fn async_execute(@builtin(global_invocation_id) gid: vec3<u32>) {
     for (var j = 0u; j < HA; j++) { flight[e * HA + j] = next[e * HA + j]; }
     if (ctrl[c + ${F.flightD}u] == 0u) { land(e, c); }
   }
-  // EXECUTE A_cur[t], OR STARVE (HOLD THE LAST ACTION OR ZERO)
+  // EXECUTE A_cur[t]${
+    te === null ? "" : " (TEMPORAL ENSEMBLING: THE CHUNKS COVERING k)"
+  }, OR STARVE (HOLD THE LAST ACTION OR ZERO)
   let i = ctrl[c + ${F.t}u];
+  let k = ctrl[c + ${F.step}u];
   var a: array<f32, TASK_ACTION_DIM>;
-  if (i < H) {
+${
+    te === null
+      ? `  let fresh = i < H;
+  if (fresh) {
     for (var j = 0u; j < A; j++) { a[j] = chunk[e * HA + i * A + j]; }
-  } else {
+  }`
+      : "  let fresh = te_action(e, k, &a) > 0u;"
+  }
+  if (!fresh) {
     if (params.hold != 0u) {
       for (var j = 0u; j < A; j++) { a[j] = logs[e * LOG + LOG_P1 + j]; }
+    } else {
+      for (var j = 0u; j < A; j++) { a[j] = 0.0; }
     }
     ctrl[c + ${F.starved}u] = ctrl[c + ${F.starved}u] + 1u;
   }
@@ -236,9 +278,11 @@ fn async_execute(@builtin(global_invocation_id) gid: vec3<u32>) {
     s[j] = states[e * TASK_STATE_DIM + j];
   }
   var ep = ctrl[c + ${F.episode}u];
-  let k = ctrl[c + ${F.step}u];
   eval_step(e, k, a, &s, &ep);
-  ctrl[c + ${F.episode}u] = ep;
+${
+    ifTe(`  if (ep != ctrl[c + ${F.episode}u]) { te_reset(e); }
+`)
+  }  ctrl[c + ${F.episode}u] = ep;
   ctrl[c + ${F.step}u] = k + 1u;
   fused_store(e, &s);
 }

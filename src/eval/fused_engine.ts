@@ -1,7 +1,9 @@
 /**
  * The matrix hook that runs a run with the GPU-fused evaluators
  * (`evaluateScanGpu`, `evaluateAsyncGpu`) where they apply, for Step D and
- * the sweep.
+ * the sweep. Every method but `bid` is fused (temporal ensembling with the
+ * method's default decay, as `matrixMethod`); `bid` and, for `async`,
+ * `quantile:` forecasters go to the CPU-orchestrated evaluators.
  *
  * @module
  */

@@ -18,7 +18,10 @@
  * agreement.
  *
  * Methods: those with a GPU-resident sampler (naive, realtime, hard_masking,
- * training_time); `bid` and temporal ensembling use `evaluateScan`.
+ * training_time) and `temporal_ensembling` (naive chunks averaged at
+ * execution by the WGSL ensemble of `src/rtc/temporal_ensemble_wgsl.ts`,
+ * with the method's `temporalDecay`; as `evaluateScan` with
+ * `temporalEnsemble`); `bid` uses `evaluateScan`.
  *
  * @module
  */
@@ -37,6 +40,7 @@ import type { GpuSplit } from "./gpu_phases.ts";
 import { computeRunMetrics } from "./metrics.ts";
 import { decodeGpuLog } from "./rollout_log_wgsl.ts";
 import { SCAN_PARAMS, scanShader } from "./scan_gpu_wgsl.ts";
+import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
 
 /**
  * Options for {@linkcode evaluateScanGpu}.
@@ -85,7 +89,7 @@ export interface ScanGpuResult extends EvalResult {
 
 /**
  * Whether {@linkcode evaluateScanGpu} can run a method with a net: a WebGPU
- * net and a method other than `bid` and `temporal_ensembling`.
+ * net and a method other than `bid`.
  *
  * @param net The policy.
  * @param method A resolved method config.
@@ -108,9 +112,13 @@ export interface ScanGpuResult extends EvalResult {
  */
 export function canScanOnGpu(net: PolicyNet, method: MethodConfig): boolean {
   if (net.backend !== "webgpu" || !gpuNetInternals(net)) return false;
-  return ["naive", "realtime", "hard_masking", "training_time"].includes(
-    method.method,
-  );
+  return [
+    "naive",
+    "realtime",
+    "hard_masking",
+    "training_time",
+    "temporal_ensembling",
+  ].includes(method.method);
 }
 
 /**
@@ -142,7 +150,7 @@ export async function evaluateScanGpu(
   for (const m of [method, options.initialMethod ?? method]) {
     if (!canScanOnGpu(net, m)) {
       throw new TypeError(
-        `Cannot evaluate on the GPU as the net must be a WebGPU net and the method one of naive, realtime, hard_masking, training_time: current values are ${net.backend}, "${m.method}"`,
+        `Cannot evaluate on the GPU as the net must be a WebGPU net and the method one of naive, realtime, hard_masking, training_time, temporal_ensembling: current values are ${net.backend}, "${m.method}"`,
       );
     }
   }
@@ -157,12 +165,14 @@ export async function evaluateScanGpu(
   const nDelays = iterations * (perEnv ? N : 1);
   const timing = options.timing ?? false;
   const t0 = performance.now();
+  const te = method.method === "temporal_ensembling";
 
   const code = scanShader({
     taskWgsl: task.wgsl,
     profileWgsl: profileWgsl(options.profile),
     horizon: H,
     actionDim: A,
+    temporalDecay: te ? method.temporalDecay : null,
   });
   const params = SCAN_PARAMS.pack({
     n: N,
@@ -175,7 +185,7 @@ export async function evaluateScanGpu(
     pad0: 0,
     pad1: 0,
   });
-  const { logs, delays, split } = await runFused(task, {
+  const { logs, ctrl, delays, split } = await runFused(task, {
     net,
     method,
     initialMethod: r.initialMethod,
@@ -183,9 +193,9 @@ export async function evaluateScanGpu(
     seed,
     code,
     params,
-    ctrlBytes: 8 * N,
+    ctrlBytes: 16 * N,
     delaysBytes: 4 * nDelays,
-    extraBytes: [],
+    extraBytes: te ? [4 * N * temporalEnsembleStride(H, A)] : [],
     entries: {
       reset: "scan_reset",
       begin: "scan_begin",
@@ -201,11 +211,14 @@ export async function evaluateScanGpu(
   const steps = iterations * s;
   const log = decodeGpuLog(logs, { numEnvs: N, actionDim: A, steps });
   const samplerCalls = iterations + 1;
+  const ctrlU32 = new Uint32Array(ctrl);
+  let starvedSteps = 0;
+  for (let e = 0; e < N; e++) starvedSteps += ctrlU32[4 * e + 2]!;
   const metrics = computeRunMetrics(log, {
     delays,
     horizon: H,
     executeHorizon: s,
-    starvedSteps: 0,
+    starvedSteps,
     totalSteps: steps * N,
     meanS: s,
     inferences: samplerCalls * N,

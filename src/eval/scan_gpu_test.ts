@@ -25,12 +25,17 @@ async function compare(
     method: MethodName;
     s: number;
     delayMode: "shared" | "per_env";
+    /** temporal_ensembling only: the ACT decay. */
+    decay?: number;
   },
 ) {
   const task = getTask("reach_around");
   const net = await loadShippedNet(device, c.variant);
   try {
-    const method = resolveMethodConfig({ method: c.method });
+    const method = resolveMethodConfig({
+      method: c.method,
+      ...(c.decay === undefined ? {} : { temporalDecay: c.decay }),
+    });
     const naive = resolveMethodConfig({ method: "naive" });
     const profile = resolveProfile(SEED_PROFILES.long_tail);
     const common = {
@@ -46,6 +51,7 @@ async function compare(
       sampler: (req) => sampleChunk(net, req, method),
       initialSampler: (req) => sampleChunk(net, req, naive),
       horizon: net.config.actionChunkSize,
+      temporalEnsemble: c.decay === undefined ? undefined : { decay: c.decay },
     });
     assertRunsAgree(
       gpu,
@@ -54,6 +60,7 @@ async function compare(
     );
     assert.deepEqual(gpu.delays, cpu.delays, "scan delays in the same order");
     assert.equal(gpu.samplerCalls, cpu.samplerCalls);
+    return gpu;
   } finally {
     net.destroy?.();
   }
@@ -67,7 +74,7 @@ gpuTest(
       method: "realtime",
       s: 1,
       delayMode: "shared",
-    }),
+    }).then(() => {}),
 );
 
 gpuTest(
@@ -78,7 +85,47 @@ gpuTest(
       method: "naive",
       s: 2,
       delayMode: "per_env",
-    }),
+    }).then(() => {}),
+);
+
+// Temporal ensembling: after an auto-reset the ensemble is empty until the
+// next chunk joins, so a delay >= s starves (holds the last action).
+gpuTest(
+  "evaluateScanGpu() matches evaluateScan() (temporal_ensembling, decay 0.3, s=1)",
+  async (device) => {
+    const r = await compare(device, {
+      variant: "plain_h4",
+      method: "temporal_ensembling",
+      s: 1,
+      delayMode: "shared",
+      decay: 0.3,
+    });
+    assert.ok(r.metrics.p_starve > 0, "starvation exercised");
+  },
+);
+
+gpuTest(
+  "evaluateScanGpu() matches evaluateScan() (temporal_ensembling, decay 1, s=2, per-environment delays)",
+  (device) =>
+    compare(device, {
+      variant: "plain_h4",
+      method: "temporal_ensembling",
+      s: 2,
+      delayMode: "per_env",
+      decay: 1,
+    }).then(() => {}),
+);
+
+gpuTest(
+  "evaluateScanGpu() matches evaluateScan() (temporal_ensembling, decay 0.1, H=8, s=3)",
+  (device) =>
+    compare(device, {
+      variant: "plain",
+      method: "temporal_ensembling",
+      s: 3,
+      delayMode: "shared",
+      decay: 0.1,
+    }).then(() => {}),
 );
 
 gpuTest(
@@ -89,7 +136,7 @@ gpuTest(
       method: "training_time",
       s: 3,
       delayMode: "per_env",
-    }),
+    }).then(() => {}),
 );
 
 gpuTest(
@@ -111,7 +158,7 @@ gpuTest(
           seed: 0,
           numEnvs: 2,
         }),
-        /method one of naive, realtime, hard_masking, training_time: current values are webgpu, "bid"/,
+        /training_time, temporal_ensembling: current values are webgpu, "bid"/,
       );
     } finally {
       net.destroy?.();

@@ -6,18 +6,21 @@
  * (same RNG coordinates, same order of operations).
  *
  * Bindings (group 0): 0 `params: ScanParams` (uniform), 1 `states`
- * `[N, TASK_STATE_DIM]` f32, 2 `ctrl` `[N]` of `vec2<u32>` (episode,
- * iteration), 3 `logs` `[N, gpuLogStride(A)]` f32 (`rollout_log_wgsl.ts`), 4
+ * `[N, TASK_STATE_DIM]` f32, 2 `ctrl` `[N]` of `vec4<u32>` (episode,
+ * iteration, starved steps, unused), 3 `logs` `[N, gpuLogStride(A)]` f32 (`rollout_log_wgsl.ts`), 4
  * `obs` `[N, TASK_OBS_DIM]` (the sampler's input), 5 `calls` `[N]` of
  * `vec4<u32>` (the sampler's call counter, stream, delay, s), 6 `prev`
  * `[N, H, A]` (the chunk being executed; the sampler's previous chunk), 7
  * `next` `[N, H, A]` (the sampler's output), 8 `delays` (i32, one per
- * iteration, or per iteration and environment).
+ * iteration, or per iteration and environment), and with temporal
+ * ensembling 9 `ens` (`temporal_ensemble_wgsl.ts`: the per-environment
+ * ring of the last H chunks and their start steps).
  *
  * @module
  */
 
 import { defineStruct, type StructLayout } from "../gpu/struct.ts";
+import { temporalEnsembleWgsl } from "../rtc/temporal_ensemble_wgsl.ts";
 import { FUSED_WORKGROUP, fusedHeaderWgsl } from "./fused_run.ts";
 
 /**
@@ -57,10 +60,17 @@ export const SCAN_PARAMS: StructLayout<
  * environment; the inputs of the initial chunk), `scan_begin` (sample this
  * iteration's delay, fill the sampler's call record) and `scan_execute`
  * (execute `s` actions, old chunk before the delay, new one after; step,
- * log, auto-reset; shift the new chunk into `prev`).
+ * log, auto-reset; shift the new chunk into `prev`). With `temporalDecay`
+ * (method `temporal_ensembling`, as `evaluateScan` with
+ * `temporalEnsemble`): the initial chunk joins the ensemble at step 0, the
+ * new chunk joins at position d (or after the s steps when d ≥ s) with
+ * start step `it·s`, every executed action is the ensemble's average (none
+ * covering the step: hold the last action, counted as starved) and the
+ * ensemble is reset on episode end.
  *
  * @param dims The task's WGSL (`Task.wgsl`), the delay profile's WGSL
- *   (`profileWgsl`), chunk length H and action size A.
+ *   (`profileWgsl`), chunk length H, action size A and the ACT decay of
+ *   temporal ensembling (null or absent: plain execution).
  * @returns The WGSL source.
  *
  * @example
@@ -83,16 +93,30 @@ export function scanShader(dims: {
   profileWgsl: string;
   horizon: number;
   actionDim: number;
+  temporalDecay?: number | null;
 }): string {
+  const te = dims.temporalDecay ?? null;
+  const { horizon, actionDim } = dims;
+  const ifTe = (code: string) => te === null ? "" : code;
   return /* wgsl */ `
 ${
     fusedHeaderWgsl({
       ...dims,
       paramsWgsl: SCAN_PARAMS.wgsl,
       paramsType: "ScanParams",
-      ctrlType: "vec2<u32>",
-      extra: [],
+      ctrlType: "vec4<u32>",
+      extra: te === null ? [] : ["ens"],
     })
+  }
+${
+    ifTe(`${temporalEnsembleWgsl({ horizon, actionDim, decay: te ?? 0 })}
+// A CHUNK JOINS THE ENSEMBLE: src 0 = prev, 1 = next
+fn te_join(e: u32, start: u32, src: u32) {
+  let dst = te_claim(e, start);
+  for (var k = 0u; k < HA; k++) {
+    if (src == 0u) { ens[dst + k] = prev[e * HA + k]; } else { ens[dst + k] = next[e * HA + k]; }
+  }
+}`)
   }
 @compute @workgroup_size(${FUSED_WORKGROUP})
 fn scan_reset(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -100,8 +124,10 @@ fn scan_reset(@builtin(global_invocation_id) gid: vec3<u32>) {
   let e = gid.x;
   if (e >= params.n) { return; }
   var s = task_reset(params.seed, e, 0u);
-  ctrl[e] = vec2<u32>(0u, 0u);
-  for (var i = 0u; i < LOG; i++) { logs[e * LOG + i] = 0.0; }
+  ctrl[e] = vec4<u32>(0u);
+${
+    ifTe("  te_reset(e);\n")
+  }  for (var i = 0u; i < LOG; i++) { logs[e * LOG + i] = 0.0; }
   for (var i = 0u; i < HA; i++) { prev[e * HA + i] = 0.0; }
   calls[e] = vec4<u32>(0u, e, 0u, params.s);
   fused_store(e, &s);
@@ -113,7 +139,11 @@ fn scan_begin(@builtin(global_invocation_id) gid: vec3<u32>) {
   let e = gid.x;
   if (e >= params.n) { return; }
   let it = ctrl[e].y;
-  let stream = select(0u, e, params.per_env != 0u);
+${
+    ifTe(
+      "  if (it == 0u) { te_join(e, 0u, 0u); } // THE INITIAL CHUNK AT STEP 0\n",
+    )
+  }  let stream = select(0u, e, params.per_env != 0u);
   let d = u32(clamp(sample_delay(params.delay_seed, stream, it), 0, i32(H)));
   if (params.per_env != 0u) {
     delays[it * params.n + e] = i32(d);
@@ -135,17 +165,33 @@ fn scan_execute(@builtin(global_invocation_id) gid: vec3<u32>) {
   let c = ctrl[e];
   var ep = c.x;
   let it = c.y;
+  var starved = c.z;
   let d = calls[e].z;
+  let t0 = it * params.s;
   for (var i = 0u; i < params.s; i++) {
-    // THE EXECUTED ACTION: OLD CHUNK BEFORE THE DELAY, NEW ONE AFTER
     var a: array<f32, TASK_ACTION_DIM>;
+${
+    te === null
+      ? `    // THE EXECUTED ACTION: OLD CHUNK BEFORE THE DELAY, NEW ONE AFTER
     let src = e * HA + i * A;
     for (var j = 0u; j < A; j++) {
       if (i < d) { a[j] = prev[src + j]; } else { a[j] = next[src + j]; }
     }
-    eval_step(e, it * params.s + i, a, &s, &ep);
+    eval_step(e, t0 + i, a, &s, &ep);`
+      : `    // TEMPORAL ENSEMBLING: THE NEW CHUNK JOINS AT POSITION d
+    if (i == d) { te_join(e, t0, 1u); }
+    if (te_action(e, t0 + i, &a) == 0u) {
+      for (var j = 0u; j < A; j++) { a[j] = logs[e * LOG + LOG_P1 + j]; }
+      starved++;
+    }
+    let ep0 = ep;
+    eval_step(e, t0 + i, a, &s, &ep);
+    if (ep != ep0) { te_reset(e); }`
   }
-  ctrl[e] = vec2<u32>(ep, it + 1u);
+  }
+${
+    ifTe("  if (d >= params.s) { te_join(e, t0, 1u); }\n")
+  }  ctrl[e] = vec4<u32>(ep, it + 1u, starved, 0u);
   fused_store(e, &s);
   // SHIFT: THE NEW CHUNK WITHOUT ITS FIRST s ACTIONS, ZERO-PADDED
   let keep = (H - params.s) * A;
