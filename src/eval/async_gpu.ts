@@ -16,8 +16,12 @@
  *
  * Methods: those of `evaluateScanGpu` (temporal ensembling with the WGSL
  * ensemble of `src/rtc/temporal_ensemble_wgsl.ts`); `bid` uses
- * `evaluateAsync`. Forecasters: oracle and buffer_max (ring ≤
- * {@linkcode ASYNC_MAX_RING}); quantile forecasters use `evaluateAsync`.
+ * `evaluateAsync`. Forecasters: oracle, buffer_max and quantile (ring or
+ * window ≤ {@linkcode ASYNC_MAX_RING}); the quantile forecast is
+ * bit-identical to the CPU's float64 one (`src/latency/quantile_wgsl.ts`:
+ * exact order statistics on the GPU, the float64 interpolation tabulated
+ * on the host for every ring count and difference up to the largest delay
+ * that can land, `numSteps − 1`).
  * Same RNG coordinates as `evaluateAsync` with the CPU twin stepper; the
  * environments run their WGSL twins (see `scan_gpu.ts` on agreement).
  * `delays` lists each environment's inferences in order, environment by
@@ -31,6 +35,7 @@ import { profileWgsl } from "../latency/profile_wgsl.ts";
 import type { PolicyNet } from "../policy/net.ts";
 import type { MethodConfig } from "../rtc/method_config.ts";
 import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
+import { quantileTable } from "../latency/quantile_wgsl.ts";
 import { checkInt } from "./common.ts";
 import {
   type FusedEvalOptions,
@@ -58,7 +63,8 @@ import {
  */
 export type GpuForecaster =
   | { kind: "oracle" }
-  | { kind: "buffer_max"; size: number };
+  | { kind: "buffer_max"; size: number }
+  | { kind: "quantile"; q: number; window: number; initial?: number };
 
 /**
  * Options for {@linkcode evaluateAsyncGpu}.
@@ -82,12 +88,14 @@ export interface AsyncGpuOptions extends FusedEvalOptions {
 
 /**
  * Whether {@linkcode evaluateAsyncGpu} can run: a WebGPU net, a method
- * other than `bid` (see `canScanOnGpu`), and an oracle or
- * buffer_max forecaster with a ring of at most {@linkcode ASYNC_MAX_RING}.
+ * other than `bid` (see `canScanOnGpu`), and an oracle, a buffer_max
+ * forecaster with a ring of at most {@linkcode ASYNC_MAX_RING} or a
+ * quantile forecaster (q in [0, 1], integer initial ≥ 0) with a window of
+ * at most {@linkcode ASYNC_MAX_RING}.
  *
  * @param net The policy.
  * @param method A resolved method config.
- * @param forecaster The forecaster config (`{ kind: "quantile", ... }` is not supported).
+ * @param forecaster The forecaster config.
  * @returns True when the fused evaluator applies.
  *
  * @example
@@ -108,13 +116,30 @@ export interface AsyncGpuOptions extends FusedEvalOptions {
 export function canAsyncOnGpu(
   net: PolicyNet,
   method: MethodConfig,
-  forecaster: { kind: string; size?: number },
+  forecaster: {
+    kind: string;
+    size?: number;
+    q?: number;
+    window?: number;
+    initial?: number;
+  },
 ): boolean {
   if (!canScanOnGpu(net, method)) return false;
-  if (forecaster.kind === "oracle") return true;
-  return forecaster.kind === "buffer_max" &&
-    Number.isInteger(forecaster.size) && forecaster.size! >= 1 &&
-    forecaster.size! <= ASYNC_MAX_RING;
+  const ring = (w: number | undefined) =>
+    Number.isInteger(w) && w! >= 1 && w! <= ASYNC_MAX_RING;
+  switch (forecaster.kind) {
+    case "oracle":
+      return true;
+    case "buffer_max":
+      return ring(forecaster.size);
+    case "quantile": {
+      const init = forecaster.initial ?? 0;
+      return ring(forecaster.window) && forecaster.q! >= 0 &&
+        forecaster.q! <= 1 && Number.isInteger(init) && init >= 0;
+    }
+    default:
+      return false;
+  }
 }
 
 /**
@@ -146,7 +171,7 @@ export async function evaluateAsyncGpu(
   for (const m of [method, options.initialMethod ?? method]) {
     if (!canAsyncOnGpu(net, m, forecaster)) {
       throw new TypeError(
-        `Cannot evaluate on the GPU as the net must be a WebGPU net, the method one of naive, realtime, hard_masking, training_time, temporal_ensembling and the forecaster oracle or buffer_max (size <= ${ASYNC_MAX_RING}): current values are ${net.backend}, "${m.method}", ${
+        `Cannot evaluate on the GPU as the net must be a WebGPU net, the method one of naive, realtime, hard_masking, training_time, temporal_ensembling and the forecaster oracle, buffer_max or quantile (ring <= ${ASYNC_MAX_RING}): current values are ${net.backend}, "${m.method}", ${
           JSON.stringify(forecaster)
         }`,
       );
@@ -159,7 +184,15 @@ export async function evaluateAsyncGpu(
   const { numEnvs: N, horizon: H, actionDim: A, window: sMin, seed } = r;
   const { spec } = task;
   const T = checkInt(options.numSteps ?? spec.maxTimesteps, "numSteps", 1);
-  const ring = forecaster.kind === "buffer_max" ? forecaster.size : 1;
+  const ring = forecaster.kind === "buffer_max"
+    ? forecaster.size
+    : forecaster.kind === "quantile"
+    ? forecaster.window
+    : 1;
+  // A LANDED DELAY IS AT MOST T - 1 (THE QUANTILE TABLE'S RANGE)
+  const quantile = forecaster.kind === "quantile"
+    ? { q: forecaster.q, maxDelay: T - 1 }
+    : null;
   const ctrlStride = ASYNC_CTRL_FIELDS.ring + ring;
   const timing = options.timing ?? false;
   const t0 = performance.now();
@@ -171,6 +204,7 @@ export async function evaluateAsyncGpu(
     actionDim: A,
     ring,
     temporalDecay: te ? method.temporalDecay : null,
+    quantile,
   });
   const params = ASYNC_PARAMS.pack({
     n: N,
@@ -180,9 +214,10 @@ export async function evaluateAsyncGpu(
     s_min: sMin,
     hold: (options.starve ?? "hold") === "hold" ? 1 : 0,
     noise_std: r.noiseStd,
-    forecaster: forecaster.kind === "buffer_max" ? 1 : 0,
+    forecaster: { oracle: 0, buffer_max: 1, quantile: 2 }[forecaster.kind],
     ring,
     steps: T,
+    initial: forecaster.kind === "quantile" ? forecaster.initial ?? 0 : 0,
   });
   const chunkBytes = 4 * N * H * A;
   const out = await runFused(task, {
@@ -195,9 +230,12 @@ export async function evaluateAsyncGpu(
     params,
     ctrlBytes: 4 * N * ctrlStride,
     delaysBytes: 4 * N * T,
-    extraBytes: te
-      ? [chunkBytes, chunkBytes, 4 * N * temporalEnsembleStride(H, A)]
-      : [chunkBytes, chunkBytes],
+    extraBytes: [
+      chunkBytes,
+      chunkBytes,
+      ...(te ? [4 * N * temporalEnsembleStride(H, A)] : []),
+      ...(quantile ? [quantileTable({ ...quantile, window: ring })] : []),
+    ],
     entries: {
       reset: "async_reset",
       begin: "async_begin",

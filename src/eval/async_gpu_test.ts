@@ -145,14 +145,46 @@ gpuTest(
   },
 );
 
+// Quantile forecasters: d_hat must be the CPU's float64 forecast exactly
+// (any difference changes the guided prefix and so the outcomes).
 gpuTest(
-  "evaluateAsyncGpu() rejects quantile forecasters and methods without a GPU path",
+  "evaluateAsyncGpu() matches evaluateAsync() (realtime, quantile:0.9:10, hold)",
+  async (device) => {
+    const r = await compare(device, {
+      variant: "plain_h4",
+      method: "realtime",
+      sMin: 1,
+      forecaster: { kind: "quantile", q: 0.9, window: 10 },
+      starve: "hold",
+    });
+    assert.ok(r.metrics.p_starve > 0, "starvation exercised");
+  },
+);
+
+gpuTest(
+  "evaluateAsyncGpu() matches evaluateAsync() (hard_masking, quantile:0.5:3 from initial 2, s_min=2, zero)",
+  (device) =>
+    compare(device, {
+      variant: "plain_h4",
+      method: "hard_masking",
+      sMin: 2,
+      forecaster: { kind: "quantile", q: 0.5, window: 3, initial: 2 },
+      starve: "zero",
+    }).then(() => {}),
+);
+
+gpuTest(
+  "evaluateAsyncGpu() rejects rings over ASYNC_MAX_RING and methods without a GPU path",
   async (device) => {
     const net = await loadShippedNet(device, "plain_h4");
     try {
       const realtime = resolveMethodConfig({ method: "realtime" });
       assert.equal(
-        canAsyncOnGpu(net, realtime, { kind: "quantile" }),
+        canAsyncOnGpu(net, realtime, { kind: "quantile", q: 0.9, window: 10 }),
+        true,
+      );
+      assert.equal(
+        canAsyncOnGpu(net, realtime, { kind: "quantile", q: 0.9, window: 65 }),
         false,
       );
       assert.equal(

@@ -9,15 +9,17 @@
  * `prev` holds `A_cur[s:H]` of starting environments; `delays` `[N, T]`,
  * environment `e`'s i-th inference at `e·T + i`), then 9 `chunk` `[N, H,
  * A]` (the chunk being executed), 10 `flight` `[N, H, A]` (the chunk in
- * flight) and, with temporal ensembling, 11 `ens` (`temporal_ensemble_wgsl.ts`).
+ * flight), then with temporal ensembling `ens` (`temporal_ensemble_wgsl.ts`)
+ * and with a quantile forecaster `qtab` (`src/latency/quantile_wgsl.ts`).
  *
  * @module
  */
 import { defineStruct, type StructLayout } from "../gpu/struct.ts";
 import { temporalEnsembleWgsl } from "../rtc/temporal_ensemble_wgsl.ts";
+import { quantileWgsl } from "../latency/quantile_wgsl.ts";
 import { FUSED_WORKGROUP, fusedHeaderWgsl } from "./fused_run.ts";
 
-/** Largest forecaster ring (buffer_max size) of the GPU path. */
+/** Largest forecaster ring (buffer_max size, quantile window) of the GPU path. */
 export const ASYNC_MAX_RING = 64;
 
 /**
@@ -50,7 +52,8 @@ export const ASYNC_CTRL_FIELDS = Object.freeze({
 
 /**
  * Uniforms of the async kernels (constant for a run). `forecaster`: 0
- * oracle, 1 buffer_max (ring of `ring` delays, initial value 0).
+ * oracle, 1 buffer_max (ring of `ring` delays, initial value 0), 2
+ * quantile (ring of `ring` delays, `initial` while empty).
  *
  * @example
  * ```ts
@@ -70,6 +73,7 @@ export const ASYNC_PARAMS: StructLayout<
   | "forecaster"
   | "ring"
   | "steps"
+  | "initial"
 > = defineStruct("AsyncParams", {
   n: "u32",
   seed: "u32",
@@ -81,6 +85,7 @@ export const ASYNC_PARAMS: StructLayout<
   forecaster: "u32",
   ring: "u32",
   steps: "u32",
+  initial: "u32",
 });
 
 /**
@@ -95,8 +100,10 @@ export const ASYNC_PARAMS: StructLayout<
  * ensemble is reset on episode end.
  *
  * @param dims The task's WGSL, the delay profile's WGSL, chunk length H,
- *   action size A, ring size W (≥ 1) and the ACT decay of temporal
- *   ensembling (null or absent: plain execution).
+ *   action size A, ring size W (≥ 1), the ACT decay of temporal
+ *   ensembling (null or absent: plain execution) and, for a quantile
+ *   forecaster, its q and the largest delay the ring can hold (binding
+ *   `qtab` holds `quantileTable` of them).
  * @returns The WGSL source.
  *
  * @example
@@ -122,11 +129,16 @@ export function asyncShader(dims: {
   actionDim: number;
   ring: number;
   temporalDecay?: number | null;
+  quantile?: { q: number; maxDelay: number } | null;
 }): string {
   const F = ASYNC_CTRL_FIELDS;
   const te = dims.temporalDecay ?? null;
   const { horizon, actionDim } = dims;
   const ifTe = (code: string) => te === null ? "" : code;
+  const qt = dims.quantile ?? null;
+  const extra = ["chunk", "flight"];
+  if (te !== null) extra.push("ens");
+  if (qt !== null) extra.push("qtab");
   return /* wgsl */ `
 ${
     fusedHeaderWgsl({
@@ -134,7 +146,7 @@ ${
       paramsWgsl: ASYNC_PARAMS.wgsl,
       paramsType: "AsyncParams",
       ctrlType: "u32",
-      extra: te === null ? ["chunk", "flight"] : ["chunk", "flight", "ens"],
+      extra,
     })
   }
 const CTRL: u32 = ${F.ring + dims.ring}u;
@@ -157,9 +169,28 @@ fn ring_push(c: u32, d: u32) {
   ctrl[c + ${F.ringCount}u] = min(ctrl[c + ${F.ringCount}u] + 1u, params.ring);
 }
 
+${
+    qt === null ? "" : `${
+      quantileWgsl({
+        window: dims.ring,
+        maxDelay: qt.maxDelay,
+        table: "qtab",
+        ring: "ring_at",
+      })
+    }
+fn ring_at(c: u32, i: u32) -> u32 { return ctrl[c + ${F.ring}u + i]; }
+`
+  }
 fn forecast(c: u32, d: u32) -> u32 {
   if (params.forecaster == 0u) { return d; }
-  var m = 0u;
+${
+    qt === null ? "" : `  if (params.forecaster == 2u) {
+    let n = ctrl[c + ${F.ringCount}u];
+    if (n == 0u) { return params.initial; }
+    return quantile_forecast(c, n);
+  }
+`
+  }  var m = 0u;
   for (var i = 0u; i < ctrl[c + ${F.ringCount}u]; i++) {
     m = max(m, ctrl[c + ${F.ring}u + i]);
   }
@@ -186,7 +217,7 @@ fn async_reset(@builtin(global_invocation_id) gid: vec3<u32>) {
   let c = e * CTRL;
   for (var i = 0u; i < CTRL; i++) { ctrl[c + i] = 0u; }
   // buffer_max starts from one observation of the initial value 0
-  ring_push(c, 0u);
+  if (params.forecaster != 2u) { ring_push(c, 0u); }
 ${
     ifTe("  te_reset(e);\n")
   }  for (var i = 0u; i < LOG; i++) { logs[e * LOG + i] = 0.0; }

@@ -2,8 +2,9 @@
  * The matrix hook that runs a run with the GPU-fused evaluators
  * (`evaluateScanGpu`, `evaluateAsyncGpu`) where they apply, for Step D and
  * the sweep. Every method but `bid` is fused (temporal ensembling with the
- * method's default decay, as `matrixMethod`); `bid` and, for `async`,
- * `quantile:` forecasters go to the CPU-orchestrated evaluators.
+ * method's default decay, as `matrixMethod`), with every forecaster
+ * (oracle, buffer_max, quantile; ring ≤ `ASYNC_MAX_RING`); `bid` goes to
+ * the CPU-orchestrated evaluators.
  *
  * @module
  */

@@ -273,7 +273,8 @@ export async function runFused(
     params: Uint8Array;
     ctrlBytes: number;
     delaysBytes: number;
-    extraBytes: readonly number[];
+    /** Per extra buffer: its byte size (zero-filled) or its initial contents. */
+    extraBytes: readonly (number | ArrayBufferView)[];
     /** Entry points: reset, then per iteration begin, (sampler), execute. */
     entries: { reset: string; begin: string; execute: string };
     /** Iterations. */
@@ -302,7 +303,11 @@ export async function runFused(
       const ctrl = mk(options.ctrlBytes);
       const logs = mk(logBytes);
       const delays = mk(options.delaysBytes);
-      const extra = options.extraBytes.map(mk);
+      const extra = options.extraBytes.map((x) =>
+        typeof x === "number"
+          ? mk(x)
+          : createStorage(device, { data: x, label })
+      );
       const own = [params, states, ctrl, logs, delays, ...extra];
       const buffers = [
         params,

@@ -172,8 +172,9 @@ Options:
   --backend cpu|webgpu     policy backend (default: WebGPU if an adapter exists)
   --env-backend auto|cpu|webgpu   where environments, delays and bookkeeping run:
                            webgpu = the GPU-fused evaluator (one readback per run; bid
-                           and quantile forecasters stay on the CPU path); cpu = CPU twin with one GPU call per chunk; auto =
-                           webgpu when the policy runs on WebGPU, else cpu (default auto)
+                           stays on the CPU path); cpu = CPU twin with one GPU call
+                           per chunk; auto = webgpu when the policy runs on WebGPU,
+                           else cpu (default auto)
   --out <dir>              output root (default ${d.out})
   --shard i/n              run every n-th run starting at i
   --force                  recompute finished runs
