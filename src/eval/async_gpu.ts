@@ -15,7 +15,8 @@
  * these), where `evaluateAsync` samples only the starting rows.
  *
  * Methods: those of `evaluateScanGpu` (temporal ensembling with the WGSL
- * ensemble of `src/rtc/temporal_ensemble_wgsl.ts`); `bid` uses
+ * ensemble of `src/rtc/temporal_ensemble_wgsl.ts`, `bid` without forward
+ * contrast with S candidates per row); `bid` with `bidK` uses
  * `evaluateAsync`. Forecasters: oracle, buffer_max and quantile (ring or
  * window ≤ {@linkcode ASYNC_MAX_RING}); the quantile forecast is
  * bit-identical to the CPU's float64 one (`src/latency/quantile_wgsl.ts`:
@@ -37,6 +38,7 @@ import type { MethodConfig } from "../rtc/method_config.ts";
 import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
 import { quantileTable } from "../latency/quantile_wgsl.ts";
 import { checkInt } from "./common.ts";
+import { fusedSampler } from "./fused_sampler.ts";
 import {
   type FusedEvalOptions,
   resolveFusedRun,
@@ -88,7 +90,7 @@ export interface AsyncGpuOptions extends FusedEvalOptions {
 
 /**
  * Whether {@linkcode evaluateAsyncGpu} can run: a WebGPU net, a method
- * other than `bid` (see `canScanOnGpu`), and an oracle, a buffer_max
+ * other than `bid` with `bidK` (see `canScanOnGpu`), and an oracle, a buffer_max
  * forecaster with a ring of at most {@linkcode ASYNC_MAX_RING} or a
  * quantile forecaster (q in [0, 1], integer initial ≥ 0) with a window of
  * at most {@linkcode ASYNC_MAX_RING}.
@@ -171,7 +173,7 @@ export async function evaluateAsyncGpu(
   for (const m of [method, options.initialMethod ?? method]) {
     if (!canAsyncOnGpu(net, m, forecaster)) {
       throw new TypeError(
-        `Cannot evaluate on the GPU as the net must be a WebGPU net, the method one of naive, realtime, hard_masking, training_time, temporal_ensembling and the forecaster oracle, buffer_max or quantile (ring <= ${ASYNC_MAX_RING}): current values are ${net.backend}, "${m.method}", ${
+        `Cannot evaluate on the GPU as the net must be a WebGPU net, the method any but bid with bidK and the forecaster oracle, buffer_max or quantile (ring <= ${ASYNC_MAX_RING}): current values are ${net.backend}, "${m.method}" (bidK ${m.bidK}), ${
           JSON.stringify(forecaster)
         }`,
       );
@@ -197,6 +199,16 @@ export async function evaluateAsyncGpu(
   const timing = options.timing ?? false;
   const t0 = performance.now();
   const te = method.method === "temporal_ensembling";
+  if (options.initialMethod?.method === "bid") {
+    throw new TypeError(
+      `Cannot evaluate on the GPU as the initial method must not be bid: current value is "bid"`,
+    );
+  }
+  const sampler = fusedSampler(method, {
+    numEnvs: N,
+    horizon: H,
+    obsDim: spec.obsDim,
+  });
   const code = asyncShader({
     taskWgsl: task.wgsl,
     profileWgsl: profileWgsl(options.profile),
@@ -205,6 +217,7 @@ export async function evaluateAsyncGpu(
     ring,
     temporalDecay: te ? method.temporalDecay : null,
     quantile,
+    bid: sampler.bid,
   });
   const params = ASYNC_PARAMS.pack({
     n: N,
@@ -222,7 +235,8 @@ export async function evaluateAsyncGpu(
   const chunkBytes = 4 * N * H * A;
   const out = await runFused(task, {
     net,
-    method,
+    method: sampler.method,
+    candidates: sampler.candidates,
     initialMethod: r.initialMethod,
     batch: N,
     seed,
@@ -235,6 +249,7 @@ export async function evaluateAsyncGpu(
       chunkBytes,
       ...(te ? [4 * N * temporalEnsembleStride(H, A)] : []),
       ...(quantile ? [quantileTable({ ...quantile, window: ring })] : []),
+      ...sampler.extra,
     ],
     entries: {
       reset: "async_reset",

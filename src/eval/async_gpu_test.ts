@@ -174,7 +174,19 @@ gpuTest(
 );
 
 gpuTest(
-  "evaluateAsyncGpu() rejects rings over ASYNC_MAX_RING and methods without a GPU path",
+  "evaluateAsyncGpu() matches evaluateAsync() (bid, buffer_max:10, hold)",
+  (device) =>
+    compare(device, {
+      variant: "plain_h4",
+      method: "bid",
+      sMin: 1,
+      forecaster: { kind: "buffer_max", size: 10 },
+      starve: "hold",
+    }).then(() => {}),
+);
+
+gpuTest(
+  "evaluateAsyncGpu() rejects rings over ASYNC_MAX_RING and bid with forward contrast",
   async (device) => {
     const net = await loadShippedNet(device, "plain_h4");
     try {
@@ -191,21 +203,21 @@ gpuTest(
         canAsyncOnGpu(net, realtime, { kind: "buffer_max", size: 65 }),
         false,
       );
-      assert.equal(
-        canAsyncOnGpu(net, resolveMethodConfig({ method: "bid" }), {
-          kind: "oracle",
-        }),
-        false,
-      );
+      const contrast = resolveMethodConfig({
+        method: "bid",
+        bidK: 2,
+        bidWeakPolicy: net,
+      });
+      assert.equal(canAsyncOnGpu(net, contrast, { kind: "oracle" }), false);
       await assert.rejects(
         evaluateAsyncGpu(getTask("reach_around"), {
           net,
-          method: resolveMethodConfig({ method: "bid" }),
+          method: contrast,
           profile: resolveProfile({ kind: "fixed", delay: 1 }),
           seed: 0,
           numEnvs: 2,
         }),
-        /current values are webgpu, "bid"/,
+        /current values are webgpu, "bid" \(bidK 2\)/,
       );
     } finally {
       net.destroy?.();

@@ -9,14 +9,16 @@
  * `prev` holds `A_cur[s:H]` of starting environments; `delays` `[N, T]`,
  * environment `e`'s i-th inference at `e·T + i`), then 9 `chunk` `[N, H,
  * A]` (the chunk being executed), 10 `flight` `[N, H, A]` (the chunk in
- * flight), then with temporal ensembling `ens` (`temporal_ensemble_wgsl.ts`)
- * and with a quantile forecaster `qtab` (`src/latency/quantile_wgsl.ts`).
+ * flight), then with temporal ensembling `ens` (`temporal_ensemble_wgsl.ts`),
+ * with a quantile forecaster `qtab` (`src/latency/quantile_wgsl.ts`) and
+ * with BID `bidw` (`src/rtc/bid_wgsl.ts`).
  *
  * @module
  */
 import { defineStruct, type StructLayout } from "../gpu/struct.ts";
 import { temporalEnsembleWgsl } from "../rtc/temporal_ensemble_wgsl.ts";
 import { quantileWgsl } from "../latency/quantile_wgsl.ts";
+import { bidWgsl } from "../rtc/bid_wgsl.ts";
 import { FUSED_WORKGROUP, fusedHeaderWgsl } from "./fused_run.ts";
 
 /** Largest forecaster ring (buffer_max size, quantile window) of the GPU path. */
@@ -103,7 +105,8 @@ export const ASYNC_PARAMS: StructLayout<
  *   action size A, ring size W (≥ 1), the ACT decay of temporal
  *   ensembling (null or absent: plain execution) and, for a quantile
  *   forecaster, its q and the largest delay the ring can hold (binding
- *   `qtab` holds `quantileTable` of them).
+ *   `qtab` holds `quantileTable` of them), and for `bid` the number of
+ *   candidates and the observation size (`bidWgsl`'s entry points).
  * @returns The WGSL source.
  *
  * @example
@@ -130,6 +133,7 @@ export function asyncShader(dims: {
   ring: number;
   temporalDecay?: number | null;
   quantile?: { q: number; maxDelay: number } | null;
+  bid?: { samples: number; obsDim: number } | null;
 }): string {
   const F = ASYNC_CTRL_FIELDS;
   const te = dims.temporalDecay ?? null;
@@ -139,6 +143,7 @@ export function asyncShader(dims: {
   const extra = ["chunk", "flight"];
   if (te !== null) extra.push("ens");
   if (qt !== null) extra.push("qtab");
+  if (dims.bid) extra.push("bidw");
   return /* wgsl */ `
 ${
     fusedHeaderWgsl({
@@ -150,7 +155,7 @@ ${
     })
   }
 const CTRL: u32 = ${F.ring + dims.ring}u;
-${
+${dims.bid ? bidWgsl(dims.bid) : ""}${
     ifTe(`${temporalEnsembleWgsl({ horizon, actionDim, decay: te ?? 0 })}
 // A CHUNK JOINS THE ENSEMBLE: src 0 = chunk, 1 = flight
 fn te_join(e: u32, start: u32, src: u32) {

@@ -1,10 +1,11 @@
 /**
  * The matrix hook that runs a run with the GPU-fused evaluators
  * (`evaluateScanGpu`, `evaluateAsyncGpu`) where they apply, for Step D and
- * the sweep. Every method but `bid` is fused (temporal ensembling with the
- * method's default decay, as `matrixMethod`), with every forecaster
- * (oracle, buffer_max, quantile; ring ≤ `ASYNC_MAX_RING`); `bid` goes to
- * the CPU-orchestrated evaluators.
+ * the sweep. Every method is fused (temporal ensembling with the method's
+ * default decay and `bid` without forward contrast, as `matrixMethod`),
+ * with every forecaster (oracle, buffer_max, quantile; ring ≤
+ * `ASYNC_MAX_RING`); a larger ring goes to the CPU-orchestrated
+ * evaluators.
  *
  * @module
  */

@@ -281,6 +281,12 @@ export async function runFused(
     iterations: number;
     copyTo: "prev" | number;
     timing: boolean;
+    /**
+     * Candidate sampling (BID, `src/rtc/bid_wgsl.ts`): the sampler runs
+     * `rows` rows, the entry point `prepare` right after its noise kernel,
+     * `select` after the flow (both one invocation per environment).
+     */
+    candidates?: { rows: number; prepare: string; select: string };
   },
 ): Promise<{
   logs: Float32Array;
@@ -291,9 +297,12 @@ export async function runFused(
   const { spec } = task;
   const N = options.batch;
   const logBytes = 4 * N * gpuLogStride(spec.actionDim);
+  const chunkBytes = 4 * N * options.net.config.actionChunkSize *
+    spec.actionDim;
+  const cand = options.candidates;
   return await withChunkRecorder(
     options.net,
-    { batch: N, seed: options.seed },
+    { batch: cand?.rows ?? N, seed: options.seed },
     async (rec) => {
       const { device } = rec;
       const label = `fused/${spec.name}`;
@@ -344,12 +353,21 @@ export async function runFused(
           ],
           ["policy", (enc) => {
             dispatch(device, initial, enc);
-            enc.copyBufferToBuffer(rec.chunk, 0, copyTo, 0, rec.chunk.size);
+            enc.copyBufferToBuffer(rec.chunk, 0, copyTo, 0, chunkBytes);
           }],
         ]);
         const begin = kernel(options.entries.begin);
         const execute = kernel(options.entries.execute);
-        const sample = rec.record(options.method);
+        // THE SAMPLER'S NOISE KERNEL COMES FIRST, THEN THE FLOW STEPS
+        const flow = rec.record(options.method);
+        const sample = cand
+          ? [
+            flow[0]!,
+            kernel(cand.prepare),
+            ...flow.slice(1),
+            kernel(cand.select),
+          ]
+          : flow;
         for (let it = 0; it < options.iterations; it++) {
           await phases.run([
             ["delays", (enc) => dispatch(device, [begin], enc)],

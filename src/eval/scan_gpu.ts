@@ -21,7 +21,10 @@
  * training_time) and `temporal_ensembling` (naive chunks averaged at
  * execution by the WGSL ensemble of `src/rtc/temporal_ensemble_wgsl.ts`,
  * with the method's `temporalDecay`; as `evaluateScan` with
- * `temporalEnsemble`); `bid` uses `evaluateScan`.
+ * `temporalEnsemble`) and `bid` without forward contrast (S naive
+ * candidates per environment, scored and selected on the GPU:
+ * `fused_sampler.ts`, `src/rtc/bid_wgsl.ts`); `bid` with `bidK` uses
+ * `evaluateScan`.
  *
  * @module
  */
@@ -41,6 +44,7 @@ import { computeRunMetrics } from "./metrics.ts";
 import { decodeGpuLog } from "./rollout_log_wgsl.ts";
 import { SCAN_PARAMS, scanShader } from "./scan_gpu_wgsl.ts";
 import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
+import { fusedSampler, isFusedMethod } from "./fused_sampler.ts";
 
 /**
  * Options for {@linkcode evaluateScanGpu}.
@@ -89,7 +93,7 @@ export interface ScanGpuResult extends EvalResult {
 
 /**
  * Whether {@linkcode evaluateScanGpu} can run a method with a net: a WebGPU
- * net and a method other than `bid`.
+ * net and a method other than `bid` with forward contrast (`bidK`).
  *
  * @param net The policy.
  * @param method A resolved method config.
@@ -112,13 +116,7 @@ export interface ScanGpuResult extends EvalResult {
  */
 export function canScanOnGpu(net: PolicyNet, method: MethodConfig): boolean {
   if (net.backend !== "webgpu" || !gpuNetInternals(net)) return false;
-  return [
-    "naive",
-    "realtime",
-    "hard_masking",
-    "training_time",
-    "temporal_ensembling",
-  ].includes(method.method);
+  return isFusedMethod(method);
 }
 
 /**
@@ -150,9 +148,14 @@ export async function evaluateScanGpu(
   for (const m of [method, options.initialMethod ?? method]) {
     if (!canScanOnGpu(net, m)) {
       throw new TypeError(
-        `Cannot evaluate on the GPU as the net must be a WebGPU net and the method one of naive, realtime, hard_masking, training_time, temporal_ensembling: current values are ${net.backend}, "${m.method}"`,
+        `Cannot evaluate on the GPU as the net must be a WebGPU net and the method any but bid with bidK: current values are ${net.backend}, "${m.method}", bidK ${m.bidK}`,
       );
     }
+  }
+  if (options.initialMethod?.method === "bid") {
+    throw new TypeError(
+      `Cannot evaluate on the GPU as the initial method must not be bid: current value is "bid"`,
+    );
   }
   const r = resolveFusedRun(task, options, {
     field: "executeHorizon",
@@ -166,6 +169,11 @@ export async function evaluateScanGpu(
   const timing = options.timing ?? false;
   const t0 = performance.now();
   const te = method.method === "temporal_ensembling";
+  const sampler = fusedSampler(method, {
+    numEnvs: N,
+    horizon: H,
+    obsDim: spec.obsDim,
+  });
 
   const code = scanShader({
     taskWgsl: task.wgsl,
@@ -173,6 +181,7 @@ export async function evaluateScanGpu(
     horizon: H,
     actionDim: A,
     temporalDecay: te ? method.temporalDecay : null,
+    bid: sampler.bid,
   });
   const params = SCAN_PARAMS.pack({
     n: N,
@@ -187,7 +196,8 @@ export async function evaluateScanGpu(
   });
   const { logs, ctrl, delays, split } = await runFused(task, {
     net,
-    method,
+    method: sampler.method,
+    candidates: sampler.candidates,
     initialMethod: r.initialMethod,
     batch: N,
     seed,
@@ -195,7 +205,10 @@ export async function evaluateScanGpu(
     params,
     ctrlBytes: 16 * N,
     delaysBytes: 4 * nDelays,
-    extraBytes: te ? [4 * N * temporalEnsembleStride(H, A)] : [],
+    extraBytes: [
+      ...(te ? [4 * N * temporalEnsembleStride(H, A)] : []),
+      ...sampler.extra,
+    ],
     entries: {
       reset: "scan_reset",
       begin: "scan_begin",

@@ -128,6 +128,20 @@ gpuTest(
     }).then(() => {}),
 );
 
+// BID: 16 naive candidates per environment, the argmin of the backward
+// loss executed. The CPU-orchestrated candidates come from the same net to
+// ~1e-5, so a selection flips only if two losses agree that closely.
+gpuTest(
+  "evaluateScanGpu() matches evaluateScan() (bid, s=1, shared delays)",
+  (device) =>
+    compare(device, {
+      variant: "plain_h4",
+      method: "bid",
+      s: 1,
+      delayMode: "shared",
+    }).then(() => {}),
+);
+
 gpuTest(
   "evaluateScanGpu() matches evaluateScan() (training_time, H=8, s=3)",
   (device) =>
@@ -140,12 +154,20 @@ gpuTest(
 );
 
 gpuTest(
-  "evaluateScanGpu() rejects methods without a GPU-resident sampler",
+  "evaluateScanGpu() rejects bid with forward contrast",
   async (device) => {
     const net = await loadShippedNet(device, "plain_h4");
     try {
-      const bid = resolveMethodConfig({ method: "bid" });
+      const bid = resolveMethodConfig({
+        method: "bid",
+        bidK: 2,
+        bidWeakPolicy: net,
+      });
       assert.equal(canScanOnGpu(net, bid), false);
+      assert.equal(
+        canScanOnGpu(net, resolveMethodConfig({ method: "bid" })),
+        true,
+      );
       assert.equal(
         canScanOnGpu(net, resolveMethodConfig({ method: "realtime" })),
         true,
@@ -158,7 +180,7 @@ gpuTest(
           seed: 0,
           numEnvs: 2,
         }),
-        /training_time, temporal_ensembling: current values are webgpu, "bid"/,
+        /any but bid with bidK: current values are webgpu, "bid", bidK 2/,
       );
     } finally {
       net.destroy?.();

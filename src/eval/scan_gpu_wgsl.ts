@@ -14,13 +14,15 @@
  * `next` `[N, H, A]` (the sampler's output), 8 `delays` (i32, one per
  * iteration, or per iteration and environment), and with temporal
  * ensembling 9 `ens` (`temporal_ensemble_wgsl.ts`: the per-environment
- * ring of the last H chunks and their start steps).
+ * ring of the last H chunks and their start steps), with BID `bidw`
+ * (`src/rtc/bid_wgsl.ts`).
  *
  * @module
  */
 
 import { defineStruct, type StructLayout } from "../gpu/struct.ts";
 import { temporalEnsembleWgsl } from "../rtc/temporal_ensemble_wgsl.ts";
+import { bidWgsl } from "../rtc/bid_wgsl.ts";
 import { FUSED_WORKGROUP, fusedHeaderWgsl } from "./fused_run.ts";
 
 /**
@@ -70,7 +72,9 @@ export const SCAN_PARAMS: StructLayout<
  *
  * @param dims The task's WGSL (`Task.wgsl`), the delay profile's WGSL
  *   (`profileWgsl`), chunk length H, action size A and the ACT decay of
- *   temporal ensembling (null or absent: plain execution).
+ *   temporal ensembling (null or absent: plain execution), and for `bid`
+ *   the number of candidates and the observation size (entry points
+ *   `bid_prepare`, `bid_select` of `bidWgsl`).
  * @returns The WGSL source.
  *
  * @example
@@ -94,8 +98,11 @@ export function scanShader(dims: {
   horizon: number;
   actionDim: number;
   temporalDecay?: number | null;
+  bid?: { samples: number; obsDim: number } | null;
 }): string {
   const te = dims.temporalDecay ?? null;
+  const bid = dims.bid ?? null;
+  const extra = [...(te === null ? [] : ["ens"]), ...(bid ? ["bidw"] : [])];
   const { horizon, actionDim } = dims;
   const ifTe = (code: string) => te === null ? "" : code;
   return /* wgsl */ `
@@ -105,9 +112,10 @@ ${
       paramsWgsl: SCAN_PARAMS.wgsl,
       paramsType: "ScanParams",
       ctrlType: "vec4<u32>",
-      extra: te === null ? [] : ["ens"],
+      extra,
     })
   }
+${bid ? bidWgsl(bid) : ""}
 ${
     ifTe(`${temporalEnsembleWgsl({ horizon, actionDim, decay: te ?? 0 })}
 // A CHUNK JOINS THE ENSEMBLE: src 0 = prev, 1 = next

@@ -171,10 +171,10 @@ Options:
                            the seed's chunk length H = 4, where it exists, else plain.safetensors, H = 8)
   --backend cpu|webgpu     policy backend (default: WebGPU if an adapter exists)
   --env-backend auto|cpu|webgpu   where environments, delays and bookkeeping run:
-                           webgpu = the GPU-fused evaluator (one readback per run; bid
-                           stays on the CPU path); cpu = CPU twin with one GPU call
-                           per chunk; auto = webgpu when the policy runs on WebGPU,
-                           else cpu (default auto)
+                           webgpu = the GPU-fused evaluator (one readback per run;
+                           every method and forecaster, rings <= 64); cpu = CPU twin
+                           with one GPU call per chunk; auto = webgpu when the policy
+                           runs on WebGPU, else cpu (default auto)
   --out <dir>              output root (default ${d.out})
   --shard i/n              run every n-th run starting at i
   --force                  recompute finished runs
