@@ -30,16 +30,19 @@ const f = Math.fround;
 export const CATCH_BALL_STRIDE = 6;
 
 /**
- * Observation floats per ball: `[x, y, vx, vy, falling]` (zeros unless falling).
+ * Observation floats per ball: `[x, y, vx, vy, falling, landX, landT]`
+ * (zeros unless falling); `landX` is where the ball will cross the floor
+ * (walls folded in) and `landT` the time until then in seconds, both from
+ * {@linkcode predictCatchLanding}.
  *
  * @example
  * ```ts
  * import { CATCH_BALL_OBS } from "./catch_cpu.ts";
  * import assert from "node:assert/strict";
- * assert.equal(CATCH_BALL_OBS, 5);
+ * assert.equal(CATCH_BALL_OBS, 7);
  * ```
  */
-export const CATCH_BALL_OBS = 5;
+export const CATCH_BALL_OBS = 7;
 
 /**
  * Index of the step counter t in the catch state.
@@ -54,14 +57,14 @@ export const CATCH_BALL_OBS = 5;
 export const CATCH_T = 2 + P.balls * CATCH_BALL_STRIDE;
 
 /**
- * Catch dimensions: observation 17, action 1 (paddle acceleration), state 21,
+ * Catch dimensions: observation 23, action 1 (paddle acceleration), state 21,
  * 100 steps.
  *
  * @example
  * ```ts
  * import { CATCH_SPEC } from "./catch_cpu.ts";
  * import assert from "node:assert/strict";
- * assert.equal(CATCH_SPEC.obsDim, 17);
+ * assert.equal(CATCH_SPEC.obsDim, 23);
  * ```
  */
 export const CATCH_SPEC: TaskSpec = {
@@ -195,6 +198,9 @@ function observe(state: Float32Array, obs: Float32Array): void {
     const on = state[b + 4] === 1;
     for (let k = 0; k < 4; k++) obs[o + k] = on ? state[b + k]! : 0;
     obs[o + 4] = on ? 1 : 0;
+    const [x, n] = on ? predictCatchLanding(state.subarray(b, b + 4)) : [0, 0];
+    obs[o + 5] = x;
+    obs[o + 6] = f(n * DT);
   }
 }
 

@@ -71,8 +71,22 @@ Deno.test("CATCH observe hides balls until they are released", () => {
   const out = new Float32Array(3);
   while (s[2 + 4] !== 1) cpu.step(s, new Float32Array([0]), out);
   cpu.observe(s, o);
-  assert.deepEqual(Array.from(o.subarray(2, 7)), [...s.subarray(2, 6), 1]);
-  assert.ok(o.subarray(7).every((v) => v === 0));
+  const [landX, landN] = predictCatchLanding(s.subarray(2, 6));
+  assert.deepEqual(Array.from(o.subarray(2, 9)), [
+    ...s.subarray(2, 6),
+    1,
+    landX,
+    Math.fround(landN * Math.fround(0.05)),
+  ]);
+  assert.ok(o.subarray(9).every((v) => v === 0));
+  // landT counts down one dt per step while the ball falls.
+  const before = o[8]!;
+  cpu.step(s, new Float32Array([0]), out);
+  cpu.observe(s, o);
+  assert.ok(
+    Math.abs(before - o[8]! - 0.05) < 1e-4,
+    `landT ${before} -> ${o[8]}`,
+  );
 });
 
 Deno.test("CATCH step: caught ball +1, missed ball -1 and done, wall bounce, paddle stop", () => {

@@ -32,7 +32,7 @@ const SPAN = 2 * (1 - P.ballRadius);
  */
 export const CATCH_WGSL: string = /* wgsl */ `
 const TASK_STATE_DIM: u32 = ${3 + 6 * P.balls}u;
-const TASK_OBS_DIM: u32 = ${2 + 5 * P.balls}u;
+const TASK_OBS_DIM: u32 = ${2 + 7 * P.balls}u;
 const TASK_ACTION_DIM: u32 = 1u;
 const TASK_MAX_T: u32 = ${P.maxTimesteps}u;
 const CATCH_BALLS: u32 = ${P.balls}u;
@@ -135,10 +135,13 @@ fn task_observe(s: ptr<function, array<f32, TASK_STATE_DIM>>) -> array<f32, TASK
   o[1] = (*s)[1];
   for (var i = 0u; i < CATCH_BALLS; i++) {
     let b = 2u + i * 6u;
-    let q = 2u + i * 5u;
+    let q = 2u + i * 7u;
     let on = (*s)[b + 4u] == 1.0;
     for (var k = 0u; k < 4u; k++) { o[q + k] = select(0.0, (*s)[b + k], on); }
     o[q + 4u] = select(0.0, 1.0, on);
+    let l = catch_landing((*s)[b], (*s)[b + 1u], (*s)[b + 2u], (*s)[b + 3u]);
+    o[q + 5u] = select(0.0, l.x, on);
+    o[q + 6u] = select(0.0, l.y * ${lit(P.dt)}, on);
   }
   return o;
 }
