@@ -15,9 +15,9 @@
  * these), where `evaluateAsync` samples only the starting rows.
  *
  * Methods: those of `evaluateScanGpu` (temporal ensembling with the WGSL
- * ensemble of `src/rtc/temporal_ensemble_wgsl.ts`, `bid` without forward
- * contrast with S candidates per row); `bid` with `bidK` uses
- * `evaluateAsync`. Forecasters: oracle, buffer_max and quantile (ring or
+ * ensemble of `src/rtc/temporal_ensemble_wgsl.ts`, `bid` with S
+ * candidates per row, with forward contrast the weak policy's S candidates
+ * per row as well). Forecasters: oracle, buffer_max and quantile (ring or
  * window ≤ {@linkcode ASYNC_MAX_RING}); the quantile forecast is
  * bit-identical to the CPU's float64 one (`src/latency/quantile_wgsl.ts`:
  * exact order statistics on the GPU, the float64 interpolation tabulated
@@ -38,7 +38,7 @@ import type { MethodConfig } from "../rtc/method_config.ts";
 import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
 import { quantileTable } from "../latency/quantile_wgsl.ts";
 import { checkInt } from "./common.ts";
-import { fusedSampler } from "./fused_sampler.ts";
+import { fusedSampler, weakOf } from "./fused_sampler.ts";
 import {
   type FusedEvalOptions,
   resolveFusedRun,
@@ -90,7 +90,7 @@ export interface AsyncGpuOptions extends FusedEvalOptions {
 
 /**
  * Whether {@linkcode evaluateAsyncGpu} can run: a WebGPU net, a method
- * other than `bid` with `bidK` (see `canScanOnGpu`), and an oracle, a buffer_max
+ * `canScanOnGpu` accepts, and an oracle, a buffer_max
  * forecaster with a ring of at most {@linkcode ASYNC_MAX_RING} or a
  * quantile forecaster (q in [0, 1], integer initial ≥ 0) with a window of
  * at most {@linkcode ASYNC_MAX_RING}.
@@ -173,9 +173,9 @@ export async function evaluateAsyncGpu(
   for (const m of [method, options.initialMethod ?? method]) {
     if (!canAsyncOnGpu(net, m, forecaster)) {
       throw new TypeError(
-        `Cannot evaluate on the GPU as the net must be a WebGPU net, the method any but bid with bidK and the forecaster oracle, buffer_max or quantile (ring <= ${ASYNC_MAX_RING}): current values are ${net.backend}, "${m.method}" (bidK ${m.bidK}), ${
-          JSON.stringify(forecaster)
-        }`,
+        `Cannot evaluate on the GPU as the net must be a WebGPU net, a bid weak policy a WebGPU net on its device with its sizes and the forecaster oracle, buffer_max or quantile (ring <= ${ASYNC_MAX_RING}): current values are ${net.backend}, "${m.method}" (weak ${
+          weakOf(m)
+        }), ${JSON.stringify(forecaster)}`,
       );
     }
   }
@@ -208,6 +208,7 @@ export async function evaluateAsyncGpu(
     numEnvs: N,
     horizon: H,
     obsDim: spec.obsDim,
+    net,
   });
   const code = asyncShader({
     taskWgsl: task.wgsl,

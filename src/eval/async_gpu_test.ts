@@ -12,7 +12,11 @@ import {
   evaluateAsyncGpu,
   type GpuForecaster,
 } from "./async_gpu.ts";
-import { assertRunsAgree, loadShippedNet } from "./_gpu_parity.ts";
+import {
+  assertRunsAgree,
+  loadShippedCpuNet,
+  loadShippedNet,
+} from "./_gpu_parity.ts";
 
 // The fused GPU async evaluator against evaluateAsync (CPU twin stepper,
 // the same net sampling the starting rows per control step), shipped
@@ -31,14 +35,22 @@ async function compare(
     starve: "hold" | "zero";
     /** temporal_ensembling only: the ACT decay. */
     decay?: number;
+    /** bid only: forward contrast against a weak shipped policy. */
+    weak?: { variant: string; k: number; samples: number };
   },
 ) {
   const task = getTask("reach_around");
   const net = await loadShippedNet(device, c.variant);
+  const weak = c.weak && await loadShippedNet(device, c.weak.variant);
   try {
     const method = resolveMethodConfig({
       method: c.method,
       ...(c.decay === undefined ? {} : { temporalDecay: c.decay }),
+      ...(c.weak === undefined ? {} : {
+        bidSamples: c.weak.samples,
+        bidK: c.weak.k,
+        bidWeakPolicy: weak,
+      }),
     });
     const naive = resolveMethodConfig({ method: "naive" });
     const common = {
@@ -69,6 +81,7 @@ async function compare(
     return gpu;
   } finally {
     net.destroy?.();
+    weak?.destroy?.();
   }
 }
 
@@ -185,8 +198,23 @@ gpuTest(
     }).then(() => {}),
 );
 
+// BID with forward contrast (the sd4 net as the weak policy, 8 candidates,
+// top-3), every row sampled at every control step as the other methods.
 gpuTest(
-  "evaluateAsyncGpu() rejects rings over ASYNC_MAX_RING and bid with forward contrast",
+  "evaluateAsyncGpu() matches evaluateAsync() (bid with forward contrast, k=3 of 8, H=8, quantile)",
+  (device) =>
+    compare(device, {
+      variant: "plain",
+      method: "bid",
+      sMin: 2,
+      forecaster: { kind: "quantile", q: 0.9, window: 5 },
+      starve: "hold",
+      weak: { variant: "sd4", k: 3, samples: 8 },
+    }).then(() => {}),
+);
+
+gpuTest(
+  "evaluateAsyncGpu() rejects rings over ASYNC_MAX_RING and a bid weak policy off the net's device",
   async (device) => {
     const net = await loadShippedNet(device, "plain_h4");
     try {
@@ -206,7 +234,7 @@ gpuTest(
       const contrast = resolveMethodConfig({
         method: "bid",
         bidK: 2,
-        bidWeakPolicy: net,
+        bidWeakPolicy: await loadShippedCpuNet("plain_h4"),
       });
       assert.equal(canAsyncOnGpu(net, contrast, { kind: "oracle" }), false);
       await assert.rejects(
@@ -217,7 +245,7 @@ gpuTest(
           seed: 0,
           numEnvs: 2,
         }),
-        /current values are webgpu, "bid" \(bidK 2\)/,
+        /current values are webgpu, "bid" \(weak cpu net \(obsDim 9, actionDim 2, H 4\)\)/,
       );
     } finally {
       net.destroy?.();

@@ -11,14 +11,15 @@
  * A]` (the chunk being executed), 10 `flight` `[N, H, A]` (the chunk in
  * flight), then with temporal ensembling `ens` (`temporal_ensemble_wgsl.ts`),
  * with a quantile forecaster `qtab` (`src/latency/quantile_wgsl.ts`) and
- * with BID `bidw` (`src/rtc/bid_wgsl.ts`).
+ * with BID `bidw` and, with forward contrast, `bidweak`
+ * (`src/rtc/bid_wgsl.ts`).
  *
  * @module
  */
 import { defineStruct, type StructLayout } from "../gpu/struct.ts";
 import { temporalEnsembleWgsl } from "../rtc/temporal_ensemble_wgsl.ts";
 import { quantileWgsl } from "../latency/quantile_wgsl.ts";
-import { bidWgsl } from "../rtc/bid_wgsl.ts";
+import { bidBindings, bidWgsl, type BidWgslDims } from "../rtc/bid_wgsl.ts";
 import { FUSED_WORKGROUP, fusedHeaderWgsl } from "./fused_run.ts";
 
 /** Largest forecaster ring (buffer_max size, quantile window) of the GPU path. */
@@ -106,7 +107,9 @@ export const ASYNC_PARAMS: StructLayout<
  *   ensembling (null or absent: plain execution) and, for a quantile
  *   forecaster, its q and the largest delay the ring can hold (binding
  *   `qtab` holds `quantileTable` of them), and for `bid` the number of
- *   candidates and the observation size (`bidWgsl`'s entry points).
+ *   candidates, the observation size and the forward contrast's k
+ *   (`bidWgsl`'s entry points; with k the weak candidates are bound last,
+ *   as `bidweak`).
  * @returns The WGSL source.
  *
  * @example
@@ -133,7 +136,7 @@ export function asyncShader(dims: {
   ring: number;
   temporalDecay?: number | null;
   quantile?: { q: number; maxDelay: number } | null;
-  bid?: { samples: number; obsDim: number } | null;
+  bid?: BidWgslDims | null;
 }): string {
   const F = ASYNC_CTRL_FIELDS;
   const te = dims.temporalDecay ?? null;
@@ -143,7 +146,7 @@ export function asyncShader(dims: {
   const extra = ["chunk", "flight"];
   if (te !== null) extra.push("ens");
   if (qt !== null) extra.push("qtab");
-  if (dims.bid) extra.push("bidw");
+  extra.push(...bidBindings(dims.bid));
   return /* wgsl */ `
 ${
     fusedHeaderWgsl({

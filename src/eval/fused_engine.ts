@@ -1,10 +1,12 @@
 /**
  * The matrix hook that runs a run with the GPU-fused evaluators
  * (`evaluateScanGpu`, `evaluateAsyncGpu`) where they apply, for Step D and
- * the sweep. Every method is fused (temporal ensembling with the method's
- * default decay and `bid` without forward contrast, as `matrixMethod`),
- * with every forecaster (oracle, buffer_max, quantile; ring ≤
- * `ASYNC_MAX_RING`); a larger ring goes to the CPU-orchestrated
+ * the sweep. Every method is fused, with its default config (temporal
+ * ensembling with the default decay and `bid` without forward contrast, as
+ * `matrixMethod`) or the config given in `configs` (e.g. `bid` with `bidK`
+ * and a weak policy on the net's device), with every forecaster (oracle,
+ * buffer_max, quantile; ring ≤ `ASYNC_MAX_RING`); a larger ring, or a
+ * weak policy off the net's device, goes to the CPU-orchestrated
  * evaluators.
  *
  * @module
@@ -12,7 +14,11 @@
 import type { Task } from "../envs/types.ts";
 import type { DelayProfile } from "../latency/types.ts";
 import type { PolicyNet } from "../policy/net.ts";
-import { type MethodName, resolveMethodConfig } from "../rtc/method_config.ts";
+import {
+  type MethodConfig,
+  type MethodName,
+  resolveMethodConfig,
+} from "../rtc/method_config.ts";
 import {
   canAsyncOnGpu,
   evaluateAsyncGpu,
@@ -47,6 +53,17 @@ export interface FusedEngineOptions {
   forecaster?: { kind: string; size?: number };
   /** Async: starvation action. @default "hold" */
   starve?: "hold" | "zero";
+  /**
+   * Resolved configs of the methods that do not run with their defaults,
+   * by method name (e.g. `bid` with `bidK` and `bidWeakPolicy`; the
+   * matrix's CPU sampler of that method must use the same config).
+   * @default {} (every method `resolveMethodConfig({ method })`)
+   */
+  configs?: Readonly<Partial<Record<MethodName, MethodConfig>>>;
+}
+
+function configOf(method: MethodName, options: FusedEngineOptions) {
+  return options.configs?.[method] ?? resolveMethodConfig({ method });
 }
 
 /**
@@ -65,7 +82,7 @@ export function isFusable(
   method: MethodName,
   options: FusedEngineOptions,
 ): boolean {
-  const config = resolveMethodConfig({ method });
+  const config = configOf(method, options);
   return options.evaluator === "scan"
     ? canScanOnGpu(options.net, config)
     : canAsyncOnGpu(
@@ -102,7 +119,7 @@ export function fusedEngine(
       if (!profile) return undefined;
       const common = {
         net: options.net,
-        method: resolveMethodConfig({ method: m }),
+        method: configOf(m, options),
         profile: profile.profile,
         seed: key.seed,
         numEnvs: options.rollouts,

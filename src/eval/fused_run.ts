@@ -33,7 +33,7 @@ import {
 } from "../rtc/method_config.ts";
 import { checkInt, checkWindow, deriveDelaySeed } from "./common.ts";
 import { ACTION_NOISE_SALT } from "./stepper.ts";
-import { withChunkRecorder } from "../rtc/sample_gpu.ts";
+import { type ChunkRecorder, withChunkRecorder } from "../rtc/sample_gpu.ts";
 import { createPhaseRunner, type GpuSplit } from "./gpu_phases.ts";
 import { evalStepWgsl, gpuLogStride } from "./rollout_log_wgsl.ts";
 
@@ -284,9 +284,18 @@ export async function runFused(
     /**
      * Candidate sampling (BID, `src/rtc/bid_wgsl.ts`): the sampler runs
      * `rows` rows, the entry point `prepare` right after its noise kernel,
-     * `select` after the flow (both one invocation per environment).
+     * `select` after the flow (both one invocation per environment). With
+     * `weak` (a WebGPU net on the same device) its naive flow runs on
+     * `rows` rows of its own from the prepared observations and noise
+     * (copied in the same encoder), its output bound after the extra
+     * buffers (BID's `bidweak`).
      */
-    candidates?: { rows: number; prepare: string; select: string };
+    candidates?: {
+      rows: number;
+      prepare: string;
+      select: string;
+      weak?: PolicyNet;
+    };
   },
 ): Promise<{
   logs: Float32Array;
@@ -300,98 +309,120 @@ export async function runFused(
   const chunkBytes = 4 * N * options.net.config.actionChunkSize *
     spec.actionDim;
   const cand = options.candidates;
+  const weakNet = cand?.weak;
+  const session = { batch: cand?.rows ?? N, seed: options.seed };
   return await withChunkRecorder(
     options.net,
-    { batch: cand?.rows ?? N, seed: options.seed },
-    async (rec) => {
-      const { device } = rec;
-      const label = `fused/${spec.name}`;
-      const mk = (size: number) => createStorage(device, { size, label });
-      const params = createUniform(device, options.params);
-      const states = mk(4 * N * spec.stateDim);
-      const ctrl = mk(options.ctrlBytes);
-      const logs = mk(logBytes);
-      const delays = mk(options.delaysBytes);
-      const extra = options.extraBytes.map((x) =>
-        typeof x === "number"
-          ? mk(x)
-          : createStorage(device, { data: x, label })
-      );
-      const own = [params, states, ctrl, logs, delays, ...extra];
-      const buffers = [
-        params,
-        states,
-        ctrl,
-        logs,
-        rec.obs,
-        rec.meta,
-        rec.prevChunk,
-        rec.chunk,
-        delays,
-        ...extra,
-      ];
-      const workgroups = [Math.ceil(N / FUSED_WORKGROUP)] as const;
-      const kernel = (entryPoint: string): Dispatch => ({
-        pipeline: getPipeline(device, {
-          code: options.code,
-          entryPoint,
-          label,
-        }),
-        buffers,
-        workgroups,
-      });
-      const initial = rec.record(options.initialMethod);
-      const phases = await createPhaseRunner(device, options.timing);
-      const copyTo = options.copyTo === "prev"
-        ? rec.prevChunk
-        : extra[options.copyTo]!;
-      try {
-        await phases.run([
-          [
-            "env",
-            (enc) => dispatch(device, [kernel(options.entries.reset)], enc),
-          ],
-          ["policy", (enc) => {
-            dispatch(device, initial, enc);
-            enc.copyBufferToBuffer(rec.chunk, 0, copyTo, 0, chunkBytes);
-          }],
-        ]);
-        const begin = kernel(options.entries.begin);
-        const execute = kernel(options.entries.execute);
-        // THE SAMPLER'S NOISE KERNEL COMES FIRST, THEN THE FLOW STEPS
-        const flow = rec.record(options.method);
-        const sample = cand
-          ? [
-            flow[0]!,
-            kernel(cand.prepare),
-            ...flow.slice(1),
-            kernel(cand.select),
-          ]
-          : flow;
-        for (let it = 0; it < options.iterations; it++) {
-          await phases.run([
-            ["delays", (enc) => dispatch(device, [begin], enc)],
-            ["policy", (enc) => dispatch(device, sample, enc)],
-            ["env", (enc) => dispatch(device, [execute], enc)],
-          ]);
-        }
-        const t = performance.now();
-        const [logData, ctrlData, delayData] = await readBuffers(device, [
-          { buffer: logs, byteLength: logBytes },
-          { buffer: ctrl, byteLength: options.ctrlBytes },
-          { buffer: delays, byteLength: options.delaysBytes },
-        ]);
-        const out = {
-          logs: new Float32Array(logData!),
-          ctrl: ctrlData!,
-          delays: new Int32Array(delayData!),
-          split: options.timing ? phases.split : undefined,
-        };
-        phases.split.readback += (performance.now() - t) / 1000;
-        return out;
-      } finally {
-        for (const b of own) b.destroy();
-      }
-    },
+    session,
+    (rec) =>
+      weakNet
+        ? withChunkRecorder(weakNet, session, (weak) => run(rec, weak))
+        : run(rec, undefined),
   );
+
+  async function run(rec: ChunkRecorder, weak: ChunkRecorder | undefined) {
+    const { device } = rec;
+    const label = `fused/${spec.name}`;
+    const mk = (size: number) => createStorage(device, { size, label });
+    const params = createUniform(device, options.params);
+    const states = mk(4 * N * spec.stateDim);
+    const ctrl = mk(options.ctrlBytes);
+    const logs = mk(logBytes);
+    const delays = mk(options.delaysBytes);
+    const extra = options.extraBytes.map((x) =>
+      typeof x === "number" ? mk(x) : createStorage(device, { data: x, label })
+    );
+    const own = [params, states, ctrl, logs, delays, ...extra];
+    const buffers = [
+      params,
+      states,
+      ctrl,
+      logs,
+      rec.obs,
+      rec.meta,
+      rec.prevChunk,
+      rec.chunk,
+      delays,
+      ...extra,
+      ...(weak ? [weak.chunk] : []),
+    ];
+    const workgroups = [Math.ceil(N / FUSED_WORKGROUP)] as const;
+    const kernel = (entryPoint: string): Dispatch => ({
+      pipeline: getPipeline(device, {
+        code: options.code,
+        entryPoint,
+        label,
+      }),
+      buffers,
+      workgroups,
+    });
+    const initial = rec.record(options.initialMethod);
+    const phases = await createPhaseRunner(device, options.timing);
+    const copyTo = options.copyTo === "prev"
+      ? rec.prevChunk
+      : extra[options.copyTo]!;
+    try {
+      await phases.run([
+        [
+          "env",
+          (enc) => dispatch(device, [kernel(options.entries.reset)], enc),
+        ],
+        ["policy", (enc) => {
+          dispatch(device, initial, enc);
+          enc.copyBufferToBuffer(rec.chunk, 0, copyTo, 0, chunkBytes);
+        }],
+      ]);
+      const begin = kernel(options.entries.begin);
+      const execute = kernel(options.entries.execute);
+      // THE SAMPLER'S NOISE KERNEL COMES FIRST, THEN THE FLOW STEPS
+      const flow = rec.record(options.method);
+      const weakFlow = weak?.record(options.method) ?? [];
+      const sample = (enc: GPUCommandEncoder) => {
+        if (!cand) return dispatch(device, flow, enc);
+        dispatch(device, [flow[0]!, kernel(cand.prepare)], enc);
+        if (weak) {
+          // THE WEAK FLOW STARTS FROM THE PREPARED OBSERVATIONS AND NOISE
+          dispatch(device, [weakFlow[0]!], enc);
+          const rows = cand.rows;
+          const obsBytes = 4 * rows * options.net.obsDim;
+          enc.copyBufferToBuffer(rec.obs, 0, weak.obs, 0, obsBytes);
+          enc.copyBufferToBuffer(
+            rec.chunk,
+            0,
+            weak.chunk,
+            0,
+            rows * chunkBytes / N,
+          );
+        }
+        dispatch(device, [
+          ...flow.slice(1),
+          ...weakFlow.slice(1),
+          kernel(cand.select),
+        ], enc);
+      };
+      for (let it = 0; it < options.iterations; it++) {
+        await phases.run([
+          ["delays", (enc) => dispatch(device, [begin], enc)],
+          ["policy", sample],
+          ["env", (enc) => dispatch(device, [execute], enc)],
+        ]);
+      }
+      const t = performance.now();
+      const [logData, ctrlData, delayData] = await readBuffers(device, [
+        { buffer: logs, byteLength: logBytes },
+        { buffer: ctrl, byteLength: options.ctrlBytes },
+        { buffer: delays, byteLength: options.delaysBytes },
+      ]);
+      const out = {
+        logs: new Float32Array(logData!),
+        ctrl: ctrlData!,
+        delays: new Int32Array(delayData!),
+        split: options.timing ? phases.split : undefined,
+      };
+      phases.split.readback += (performance.now() - t) / 1000;
+      return out;
+    } finally {
+      for (const b of own) b.destroy();
+    }
+  }
 }

@@ -21,10 +21,11 @@
  * training_time) and `temporal_ensembling` (naive chunks averaged at
  * execution by the WGSL ensemble of `src/rtc/temporal_ensemble_wgsl.ts`,
  * with the method's `temporalDecay`; as `evaluateScan` with
- * `temporalEnsemble`) and `bid` without forward contrast (S naive
- * candidates per environment, scored and selected on the GPU:
- * `fused_sampler.ts`, `src/rtc/bid_wgsl.ts`); `bid` with `bidK` uses
- * `evaluateScan`.
+ * `temporalEnsemble`) and `bid` (S naive candidates per environment,
+ * scored and selected on the GPU: `fused_sampler.ts`,
+ * `src/rtc/bid_wgsl.ts`; with forward contrast the weak policy's S
+ * candidates are sampled in the same submission and must live on the
+ * net's device, see `isFusedMethod`).
  *
  * @module
  */
@@ -44,7 +45,7 @@ import { computeRunMetrics } from "./metrics.ts";
 import { decodeGpuLog } from "./rollout_log_wgsl.ts";
 import { SCAN_PARAMS, scanShader } from "./scan_gpu_wgsl.ts";
 import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
-import { fusedSampler, isFusedMethod } from "./fused_sampler.ts";
+import { fusedSampler, isFusedMethod, weakOf } from "./fused_sampler.ts";
 
 /**
  * Options for {@linkcode evaluateScanGpu}.
@@ -93,7 +94,8 @@ export interface ScanGpuResult extends EvalResult {
 
 /**
  * Whether {@linkcode evaluateScanGpu} can run a method with a net: a WebGPU
- * net and a method other than `bid` with forward contrast (`bidK`).
+ * net and any method (`bid` with forward contrast: a weak policy that is the
+ * net or a WebGPU net on its device with its sizes, see `isFusedMethod`).
  *
  * @param net The policy.
  * @param method A resolved method config.
@@ -116,7 +118,7 @@ export interface ScanGpuResult extends EvalResult {
  */
 export function canScanOnGpu(net: PolicyNet, method: MethodConfig): boolean {
   if (net.backend !== "webgpu" || !gpuNetInternals(net)) return false;
-  return isFusedMethod(method);
+  return isFusedMethod(method, net);
 }
 
 /**
@@ -148,7 +150,9 @@ export async function evaluateScanGpu(
   for (const m of [method, options.initialMethod ?? method]) {
     if (!canScanOnGpu(net, m)) {
       throw new TypeError(
-        `Cannot evaluate on the GPU as the net must be a WebGPU net and the method any but bid with bidK: current values are ${net.backend}, "${m.method}", bidK ${m.bidK}`,
+        `Cannot evaluate on the GPU as the net must be a WebGPU net and a bid weak policy a WebGPU net on its device with its sizes: current values are ${net.backend}, "${m.method}", weak ${
+          weakOf(m)
+        }`,
       );
     }
   }
@@ -173,6 +177,7 @@ export async function evaluateScanGpu(
     numEnvs: N,
     horizon: H,
     obsDim: spec.obsDim,
+    net,
   });
 
   const code = scanShader({

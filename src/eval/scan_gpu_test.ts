@@ -7,6 +7,7 @@ import { type MethodName, resolveMethodConfig } from "../rtc/method_config.ts";
 import { sampleChunk } from "../rtc/sample.ts";
 import { evaluateScan } from "./scan.ts";
 import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
+import { isFusable } from "./fused_engine.ts";
 import {
   assertRunsAgree,
   loadShippedCpuNet,
@@ -27,14 +28,22 @@ async function compare(
     delayMode: "shared" | "per_env";
     /** temporal_ensembling only: the ACT decay. */
     decay?: number;
+    /** bid only: forward contrast against a weak shipped policy. */
+    weak?: { variant: string; k: number; samples: number };
   },
 ) {
   const task = getTask("reach_around");
   const net = await loadShippedNet(device, c.variant);
+  const weak = c.weak && await loadShippedNet(device, c.weak.variant);
   try {
     const method = resolveMethodConfig({
       method: c.method,
       ...(c.decay === undefined ? {} : { temporalDecay: c.decay }),
+      ...(c.weak === undefined ? {} : {
+        bidSamples: c.weak.samples,
+        bidK: c.weak.k,
+        bidWeakPolicy: weak,
+      }),
     });
     const naive = resolveMethodConfig({ method: "naive" });
     const profile = resolveProfile(SEED_PROFILES.long_tail);
@@ -63,6 +72,7 @@ async function compare(
     return gpu;
   } finally {
     net.destroy?.();
+    weak?.destroy?.();
   }
 }
 
@@ -153,34 +163,68 @@ gpuTest(
     }).then(() => {}),
 );
 
+// BID with forward contrast: the weak policy (the training-time sd4 net run
+// as a plain sampler) samples 8 candidates per environment from the same
+// noise in the same submission; the top-3 contrast decides the choice.
 gpuTest(
-  "evaluateScanGpu() rejects bid with forward contrast",
+  "evaluateScanGpu() matches evaluateScan() (bid with forward contrast, k=3 of 8, H=8, s=2)",
+  (device) =>
+    compare(device, {
+      variant: "plain",
+      method: "bid",
+      s: 2,
+      delayMode: "per_env",
+      weak: { variant: "sd4", k: 3, samples: 8 },
+    }).then(() => {}),
+);
+
+gpuTest(
+  "evaluateScanGpu() rejects a bid weak policy off the net's device; fusedEngine routes bid with bidK",
   async (device) => {
     const net = await loadShippedNet(device, "plain_h4");
     try {
-      const bid = resolveMethodConfig({
+      const cpuWeak = await loadShippedCpuNet("plain_h4");
+      const offDevice = resolveMethodConfig({
+        method: "bid",
+        bidK: 2,
+        bidWeakPolicy: cpuWeak,
+      });
+      const itself = resolveMethodConfig({
         method: "bid",
         bidK: 2,
         bidWeakPolicy: net,
       });
-      assert.equal(canScanOnGpu(net, bid), false);
+      assert.equal(canScanOnGpu(net, offDevice), false);
+      assert.equal(canScanOnGpu(net, itself), true);
       assert.equal(
         canScanOnGpu(net, resolveMethodConfig({ method: "bid" })),
-        true,
-      );
-      assert.equal(
-        canScanOnGpu(net, resolveMethodConfig({ method: "realtime" })),
         true,
       );
       await assert.rejects(
         evaluateScanGpu(getTask("reach_around"), {
           net,
-          method: bid,
+          method: offDevice,
           profile: resolveProfile({ kind: "fixed", delay: 1 }),
           seed: 0,
           numEnvs: 2,
         }),
-        /any but bid with bidK: current values are webgpu, "bid", bidK 2/,
+        /a bid weak policy a WebGPU net on its device with its sizes: current values are webgpu, "bid", weak cpu net \(obsDim 9, actionDim 2, H 4\)/,
+      );
+      const engine = {
+        net,
+        profiles: [],
+        rollouts: 2,
+        evaluator: "scan",
+        executeHorizon: 1,
+      } as const;
+      assert.equal(isFusable("bid", engine), true);
+      assert.equal(
+        isFusable("bid", { ...engine, configs: { bid: offDevice } }),
+        false,
+      );
+      assert.equal(
+        isFusable("bid", { ...engine, configs: { bid: itself } }),
+        true,
       );
     } finally {
       net.destroy?.();

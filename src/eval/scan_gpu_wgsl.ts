@@ -15,14 +15,14 @@
  * iteration, or per iteration and environment), and with temporal
  * ensembling 9 `ens` (`temporal_ensemble_wgsl.ts`: the per-environment
  * ring of the last H chunks and their start steps), with BID `bidw`
- * (`src/rtc/bid_wgsl.ts`).
+ * and, with forward contrast, `bidweak` (`src/rtc/bid_wgsl.ts`).
  *
  * @module
  */
 
 import { defineStruct, type StructLayout } from "../gpu/struct.ts";
 import { temporalEnsembleWgsl } from "../rtc/temporal_ensemble_wgsl.ts";
-import { bidWgsl } from "../rtc/bid_wgsl.ts";
+import { bidBindings, bidWgsl, type BidWgslDims } from "../rtc/bid_wgsl.ts";
 import { FUSED_WORKGROUP, fusedHeaderWgsl } from "./fused_run.ts";
 
 /**
@@ -73,8 +73,9 @@ export const SCAN_PARAMS: StructLayout<
  * @param dims The task's WGSL (`Task.wgsl`), the delay profile's WGSL
  *   (`profileWgsl`), chunk length H, action size A and the ACT decay of
  *   temporal ensembling (null or absent: plain execution), and for `bid`
- *   the number of candidates and the observation size (entry points
- *   `bid_prepare`, `bid_select` of `bidWgsl`).
+ *   the number of candidates, the observation size and the forward
+ *   contrast's k (entry points `bid_prepare`, `bid_select` of `bidWgsl`;
+ *   with k the weak candidates are bound last, as `bidweak`).
  * @returns The WGSL source.
  *
  * @example
@@ -98,11 +99,11 @@ export function scanShader(dims: {
   horizon: number;
   actionDim: number;
   temporalDecay?: number | null;
-  bid?: { samples: number; obsDim: number } | null;
+  bid?: BidWgslDims | null;
 }): string {
   const te = dims.temporalDecay ?? null;
   const bid = dims.bid ?? null;
-  const extra = [...(te === null ? [] : ["ens"]), ...(bid ? ["bidw"] : [])];
+  const extra = [...(te === null ? [] : ["ens"]), ...bidBindings(bid)];
   const { horizon, actionDim } = dims;
   const ifTe = (code: string) => te === null ? "" : code;
   return /* wgsl */ `
