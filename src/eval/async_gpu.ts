@@ -17,12 +17,15 @@
  * Methods: those of `evaluateScanGpu` (temporal ensembling with the WGSL
  * ensemble of `src/rtc/temporal_ensemble_wgsl.ts`, `bid` with S
  * candidates per row, with forward contrast the weak policy's S candidates
- * per row as well). Forecasters: oracle, buffer_max and quantile (ring or
- * window ≤ {@linkcode ASYNC_MAX_RING}); the quantile forecast is
+ * per row as well). Forecasters: oracle, buffer_max and quantile, any ring
+ * or window (allocated as `asyncRing(W, T)` = min(W, T + 1), which holds
+ * every delay a run of T steps can push); the quantile forecast is
  * bit-identical to the CPU's float64 one (`src/latency/quantile_wgsl.ts`:
  * exact order statistics on the GPU, the float64 interpolation tabulated
  * on the host for every ring count and difference up to the largest delay
- * that can land, `numSteps − 1`).
+ * that can land, `numSteps − 1`; the table's `2·ring·(T + 1)` floats must
+ * fit the device's `maxStorageBufferBindingSize`, 128 MiB by default:
+ * a window ≥ T + 1 reaches that only past T ≈ 4000 steps).
  * Same RNG coordinates as `evaluateAsync` with the CPU twin stepper; the
  * environments run their WGSL twins (see `scan_gpu.ts` on agreement).
  * `delays` lists each environment's inferences in order, environment by
@@ -34,6 +37,7 @@
 import type { Task } from "../envs/types.ts";
 import { profileWgsl } from "../latency/profile_wgsl.ts";
 import type { PolicyNet } from "../policy/net.ts";
+import { gpuNetInternals } from "../policy/net_gpu.ts";
 import type { MethodConfig } from "../rtc/method_config.ts";
 import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
 import { quantileTable } from "../latency/quantile_wgsl.ts";
@@ -49,8 +53,8 @@ import { decodeGpuLog } from "./rollout_log_wgsl.ts";
 import { canScanOnGpu, type ScanGpuResult } from "./scan_gpu.ts";
 import {
   ASYNC_CTRL_FIELDS,
-  ASYNC_MAX_RING,
   ASYNC_PARAMS,
+  asyncRing,
   asyncShader,
 } from "./async_gpu_wgsl.ts";
 
@@ -90,10 +94,9 @@ export interface AsyncGpuOptions extends FusedEvalOptions {
 
 /**
  * Whether {@linkcode evaluateAsyncGpu} can run: a WebGPU net, a method
- * `canScanOnGpu` accepts, and an oracle, a buffer_max
- * forecaster with a ring of at most {@linkcode ASYNC_MAX_RING} or a
- * quantile forecaster (q in [0, 1], integer initial ≥ 0) with a window of
- * at most {@linkcode ASYNC_MAX_RING}.
+ * `canScanOnGpu` accepts, and an oracle, a buffer_max forecaster (integer
+ * size ≥ 1) or a quantile forecaster (q in [0, 1], integer window ≥ 1,
+ * integer initial ≥ 0).
  *
  * @param net The policy.
  * @param method A resolved method config.
@@ -127,8 +130,7 @@ export function canAsyncOnGpu(
   },
 ): boolean {
   if (!canScanOnGpu(net, method)) return false;
-  const ring = (w: number | undefined) =>
-    Number.isInteger(w) && w! >= 1 && w! <= ASYNC_MAX_RING;
+  const ring = (w: number | undefined) => Number.isInteger(w) && w! >= 1;
   switch (forecaster.kind) {
     case "oracle":
       return true;
@@ -173,7 +175,7 @@ export async function evaluateAsyncGpu(
   for (const m of [method, options.initialMethod ?? method]) {
     if (!canAsyncOnGpu(net, m, forecaster)) {
       throw new TypeError(
-        `Cannot evaluate on the GPU as the net must be a WebGPU net, a bid weak policy a WebGPU net on its device with its sizes and the forecaster oracle, buffer_max or quantile (ring <= ${ASYNC_MAX_RING}): current values are ${net.backend}, "${m.method}" (weak ${
+        `Cannot evaluate on the GPU as the net must be a WebGPU net, a bid weak policy a WebGPU net on its device with its sizes and the forecaster oracle, buffer_max or quantile (integer ring >= 1): current values are ${net.backend}, "${m.method}" (weak ${
           weakOf(m)
         }), ${JSON.stringify(forecaster)}`,
       );
@@ -186,15 +188,26 @@ export async function evaluateAsyncGpu(
   const { numEnvs: N, horizon: H, actionDim: A, window: sMin, seed } = r;
   const { spec } = task;
   const T = checkInt(options.numSteps ?? spec.maxTimesteps, "numSteps", 1);
-  const ring = forecaster.kind === "buffer_max"
-    ? forecaster.size
-    : forecaster.kind === "quantile"
-    ? forecaster.window
-    : 1;
+  const ring = asyncRing(
+    forecaster.kind === "buffer_max"
+      ? forecaster.size
+      : forecaster.kind === "quantile"
+      ? forecaster.window
+      : 1,
+    T,
+  );
   // A LANDED DELAY IS AT MOST T - 1 (THE QUANTILE TABLE'S RANGE)
   const quantile = forecaster.kind === "quantile"
     ? { q: forecaster.q, maxDelay: T - 1 }
     : null;
+  const limit = gpuNetInternals(net)!.device.limits.maxStorageBufferBindingSize;
+  if (quantile && 8 * ring * (T + 1) > limit) {
+    throw new RangeError(
+      `Cannot evaluate on the GPU as the quantile table (2*min(window, numSteps + 1)*(numSteps + 1) floats) must fit maxStorageBufferBindingSize ${limit}: current size is ${
+        8 * ring * (T + 1)
+      } bytes`,
+    );
+  }
   const ctrlStride = ASYNC_CTRL_FIELDS.ring + ring;
   const timing = options.timing ?? false;
   const t0 = performance.now();

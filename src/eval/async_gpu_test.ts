@@ -198,6 +198,33 @@ gpuTest(
     }).then(() => {}),
 );
 
+// Rings larger than a run can fill (reach_around: T = 100 control steps,
+// at most 101 delays pushed): the GPU allocates min(W, T + 1) and must
+// agree with the CPU forecasters' rings of W.
+gpuTest(
+  "evaluateAsyncGpu() matches evaluateAsync() (realtime, quantile:0.9:500, hold)",
+  (device) =>
+    compare(device, {
+      variant: "plain_h4",
+      method: "realtime",
+      sMin: 1,
+      forecaster: { kind: "quantile", q: 0.9, window: 500 },
+      starve: "hold",
+    }).then(() => {}),
+);
+
+gpuTest(
+  "evaluateAsyncGpu() matches evaluateAsync() (naive, buffer_max:1000, zero)",
+  (device) =>
+    compare(device, {
+      variant: "plain_h4",
+      method: "naive",
+      sMin: 1,
+      forecaster: { kind: "buffer_max", size: 1000 },
+      starve: "zero",
+    }).then(() => {}),
+);
+
 // BID with forward contrast (the sd4 net as the weak policy, 8 candidates,
 // top-3), every row sampled at every control step as the other methods.
 gpuTest(
@@ -214,23 +241,17 @@ gpuTest(
 );
 
 gpuTest(
-  "evaluateAsyncGpu() rejects rings over ASYNC_MAX_RING and a bid weak policy off the net's device",
+  "evaluateAsyncGpu() takes any integer ring >= 1 and rejects a bid weak policy off the net's device",
   async (device) => {
     const net = await loadShippedNet(device, "plain_h4");
     try {
       const realtime = resolveMethodConfig({ method: "realtime" });
-      assert.equal(
-        canAsyncOnGpu(net, realtime, { kind: "quantile", q: 0.9, window: 10 }),
-        true,
-      );
-      assert.equal(
-        canAsyncOnGpu(net, realtime, { kind: "quantile", q: 0.9, window: 65 }),
-        false,
-      );
-      assert.equal(
-        canAsyncOnGpu(net, realtime, { kind: "buffer_max", size: 65 }),
-        false,
-      );
+      const can = (f: Parameters<typeof canAsyncOnGpu>[2]) =>
+        canAsyncOnGpu(net, realtime, f);
+      assert.equal(can({ kind: "quantile", q: 0.9, window: 65 }), true);
+      assert.equal(can({ kind: "buffer_max", size: 100000 }), true);
+      assert.equal(can({ kind: "quantile", q: 0.9, window: 0 }), false);
+      assert.equal(can({ kind: "buffer_max", size: 2.5 }), false);
       const contrast = resolveMethodConfig({
         method: "bid",
         bidK: 2,

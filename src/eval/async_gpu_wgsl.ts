@@ -22,8 +22,30 @@ import { quantileWgsl } from "../latency/quantile_wgsl.ts";
 import { bidBindings, bidWgsl, type BidWgslDims } from "../rtc/bid_wgsl.ts";
 import { FUSED_WORKGROUP, fusedHeaderWgsl } from "./fused_run.ts";
 
-/** Largest forecaster ring (buffer_max size, quantile window) of the GPU path. */
-export const ASYNC_MAX_RING = 64;
+/**
+ * The ring the GPU path allocates for a forecaster ring (buffer_max size,
+ * quantile window) W in a run of T control steps: `min(W, T + 1)`. A run
+ * pushes at most T + 1 delays (buffer_max's initial 0 and at most one
+ * landing per control step), so a ring of T + 1 never wraps and holds
+ * exactly what a ring of any W ≥ T + 1 holds: the forecasts are identical,
+ * and `ctrl` and the quantile table (`2·ring·(T + 1)` f32) grow with
+ * min(W, T + 1), not with W.
+ *
+ * @param window The configured ring W (integer ≥ 1).
+ * @param numSteps Control steps T of the run.
+ * @returns The allocated ring size.
+ *
+ * @example
+ * ```ts
+ * import { asyncRing } from "./async_gpu_wgsl.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(asyncRing(10, 100), 10);
+ * assert.equal(asyncRing(100000, 100), 101);
+ * ```
+ */
+export function asyncRing(window: number, numSteps: number): number {
+  return Math.min(window, numSteps + 1);
+}
 
 /**
  * Offsets of the per-environment controller fields in `ctrl` (u32 each);

@@ -5,9 +5,8 @@
  * ensembling with the default decay and `bid` without forward contrast, as
  * `matrixMethod`) or the config given in `configs` (e.g. `bid` with `bidK`
  * and a weak policy on the net's device), with every forecaster (oracle,
- * buffer_max, quantile; ring ≤ `ASYNC_MAX_RING`); a larger ring, or a
- * weak policy off the net's device, goes to the CPU-orchestrated
- * evaluators.
+ * buffer_max, quantile; any ring); a weak policy off the net's device goes
+ * to the CPU-orchestrated evaluators.
  *
  * @module
  */
