@@ -5,6 +5,11 @@ import { createGpuNet } from "../policy/net_gpu.ts";
 import { getBackend } from "../gpu/backend.ts";
 import { createNet, type PolicyNet } from "../policy/net.ts";
 import { paramLayout } from "../policy/params.ts";
+import {
+  type MethodConfig,
+  type MethodName,
+  resolveMethodConfig,
+} from "../rtc/method_config.ts";
 import type { EvalResult } from "./common.ts";
 
 /**
@@ -132,4 +137,58 @@ export function assertRunsAgree(
   }
   assert.ok(gpu.metrics.returned_episode_solved > 0.5, `${what}: solved`);
   assert.ok(gpu.delays.some((d) => d > 0), `${what}: some delay > 0`);
+}
+
+/** The method part of a parity case: shipped variant, method and its options. */
+export interface ParityMethod {
+  /** Shipped reach_around checkpoint name, e.g. "plain_h4". */
+  variant: string;
+  /** The method under test. */
+  method: MethodName;
+  /** temporal_ensembling only: the ACT decay. */
+  decay?: number;
+  /** bid only: forward contrast against a weak shipped policy. */
+  weak?: { variant: string; k: number; samples: number };
+}
+
+/**
+ * Loads the case's net (and weak net), resolves its method and the naive
+ * first-chunk method, runs `fn` and destroys the nets.
+ *
+ * @param device The test device.
+ * @param c The case.
+ * @param fn The comparison.
+ * @returns What `fn` returns.
+ *
+ * @example
+ * ```ts ignore
+ * await withParityNets(device, { variant: "plain_h4", method: "realtime" },
+ *   ({ net, method, naive }) => compareRuns(net, method, naive));
+ * ```
+ */
+export async function withParityNets<T>(
+  device: GPUDevice,
+  c: ParityMethod,
+  fn: (
+    nets: { net: PolicyNet; method: MethodConfig; naive: MethodConfig },
+  ) => Promise<T>,
+): Promise<T> {
+  const net = await loadShippedNet(device, c.variant);
+  const weak = c.weak && await loadShippedNet(device, c.weak.variant);
+  try {
+    const method = resolveMethodConfig({
+      method: c.method,
+      ...(c.decay === undefined ? {} : { temporalDecay: c.decay }),
+      ...(c.weak === undefined ? {} : {
+        bidSamples: c.weak.samples,
+        bidK: c.weak.k,
+        bidWeakPolicy: weak,
+      }),
+    });
+    const naive = resolveMethodConfig({ method: "naive" });
+    return await fn({ net, method, naive });
+  } finally {
+    net.destroy?.();
+    weak?.destroy?.();
+  }
 }

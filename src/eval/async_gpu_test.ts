@@ -4,7 +4,7 @@ import { getTask } from "../envs/registry.ts";
 import { resolveForecaster } from "../latency/forecast.ts";
 import { SEED_PROFILES } from "../latency/presets.ts";
 import { resolveProfile } from "../latency/resolve.ts";
-import { type MethodName, resolveMethodConfig } from "../rtc/method_config.ts";
+import { resolveMethodConfig } from "../rtc/method_config.ts";
 import { sampleChunk } from "../rtc/sample.ts";
 import { evaluateAsync } from "./async.ts";
 import {
@@ -16,6 +16,8 @@ import {
   assertRunsAgree,
   loadShippedCpuNet,
   loadShippedNet,
+  type ParityMethod,
+  withParityNets,
 } from "./_gpu_parity.ts";
 
 // The fused GPU async evaluator against evaluateAsync (CPU twin stepper,
@@ -27,32 +29,14 @@ const N = 32;
 
 async function compare(
   device: GPUDevice,
-  c: {
-    variant: string;
-    method: MethodName;
+  c: ParityMethod & {
     sMin: number;
     forecaster: GpuForecaster;
     starve: "hold" | "zero";
-    /** temporal_ensembling only: the ACT decay. */
-    decay?: number;
-    /** bid only: forward contrast against a weak shipped policy. */
-    weak?: { variant: string; k: number; samples: number };
   },
 ) {
   const task = getTask("reach_around");
-  const net = await loadShippedNet(device, c.variant);
-  const weak = c.weak && await loadShippedNet(device, c.weak.variant);
-  try {
-    const method = resolveMethodConfig({
-      method: c.method,
-      ...(c.decay === undefined ? {} : { temporalDecay: c.decay }),
-      ...(c.weak === undefined ? {} : {
-        bidSamples: c.weak.samples,
-        bidK: c.weak.k,
-        bidWeakPolicy: weak,
-      }),
-    });
-    const naive = resolveMethodConfig({ method: "naive" });
+  return await withParityNets(device, c, async ({ net, method, naive }) => {
     const common = {
       profile: resolveProfile(SEED_PROFILES.long_tail),
       seed: 5,
@@ -79,10 +63,7 @@ async function compare(
       `${c.variant} ${c.method} s_min=${c.sMin} ${fc.kind} ${c.starve}`;
     assertRunsAgree(gpu, cpu, what);
     return gpu;
-  } finally {
-    net.destroy?.();
-    weak?.destroy?.();
-  }
+  });
 }
 
 gpuTest(

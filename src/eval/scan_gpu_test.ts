@@ -3,7 +3,7 @@ import { gpuTest } from "../gpu/testing.ts";
 import { getTask } from "../envs/registry.ts";
 import { SEED_PROFILES } from "../latency/presets.ts";
 import { resolveProfile } from "../latency/resolve.ts";
-import { type MethodName, resolveMethodConfig } from "../rtc/method_config.ts";
+import { resolveMethodConfig } from "../rtc/method_config.ts";
 import { sampleChunk } from "../rtc/sample.ts";
 import { evaluateScan } from "./scan.ts";
 import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
@@ -12,6 +12,8 @@ import {
   assertRunsAgree,
   loadShippedCpuNet,
   loadShippedNet,
+  type ParityMethod,
+  withParityNets,
 } from "./_gpu_parity.ts";
 
 // The fused GPU evaluator against the CPU-orchestrated one (CPU twin
@@ -21,31 +23,13 @@ const N = 32;
 
 async function compare(
   device: GPUDevice,
-  c: {
-    variant: string;
-    method: MethodName;
+  c: ParityMethod & {
     s: number;
     delayMode: "shared" | "per_env";
-    /** temporal_ensembling only: the ACT decay. */
-    decay?: number;
-    /** bid only: forward contrast against a weak shipped policy. */
-    weak?: { variant: string; k: number; samples: number };
   },
 ) {
   const task = getTask("reach_around");
-  const net = await loadShippedNet(device, c.variant);
-  const weak = c.weak && await loadShippedNet(device, c.weak.variant);
-  try {
-    const method = resolveMethodConfig({
-      method: c.method,
-      ...(c.decay === undefined ? {} : { temporalDecay: c.decay }),
-      ...(c.weak === undefined ? {} : {
-        bidSamples: c.weak.samples,
-        bidK: c.weak.k,
-        bidWeakPolicy: weak,
-      }),
-    });
-    const naive = resolveMethodConfig({ method: "naive" });
+  return await withParityNets(device, c, async ({ net, method, naive }) => {
     const profile = resolveProfile(SEED_PROFILES.long_tail);
     const common = {
       profile,
@@ -70,10 +54,7 @@ async function compare(
     assert.deepEqual(gpu.delays, cpu.delays, "scan delays in the same order");
     assert.equal(gpu.samplerCalls, cpu.samplerCalls);
     return gpu;
-  } finally {
-    net.destroy?.();
-    weak?.destroy?.();
-  }
+  });
 }
 
 gpuTest(
