@@ -19,8 +19,9 @@
 # WebGPU backend. cartpole_swingup first trains a short round-0 policy (r0)
 # on the expert data, lets the expert relabel the states that policy visits
 # (scripts/dagger_data.ts) and trains plain on the extended dataset.
-# The sd4 policies and reach_around/plain_h4 are the earlier constant-lr runs
-# (not retrained with the schedule yet).
+# The sd4 policies: plain's single command with --simulated-delay 4 (lander:
+# a 7-epoch cosine run; cartpole_swingup: on plain's DAgger dataset).
+# reach_around/plain_h4 is an earlier constant-lr run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,10 +55,17 @@ train() { # task variant
       ;;
     reach_around/plain_h4)
       $TRAIN --task reach_around --name plain_h4 --chunk-size 4 --epochs 8 --lr 1e-3 $COMMON ;;
-    reach_around/sd4 | catch/sd4)
-      $TRAIN --task "$task" --chunk-size 8 --simulated-delay 4 --epochs 6 --lr 1e-3 $COMMON ;;
-    */sd4)
-      $TRAIN --task "$task" --chunk-size 8 --simulated-delay 4 --epochs 3 --lr 1e-3 $COMMON ;;
+    reach_around/sd4) $TRAIN --task reach_around --chunk-size 8 --simulated-delay 4 --epochs 8 $COSINE $COMMON ;;
+    catch/sd4) $TRAIN --task catch --chunk-size 8 --simulated-delay 4 --epochs 20 $COSINE $COMMON ;;
+    lander/sd4) $TRAIN --task lander --chunk-size 8 --simulated-delay 4 --epochs 7 $COSINE $COMMON ;;
+    cartpole_swingup/sd4) # on plain's DAgger dataset (train plain first)
+      if [ ! -f exp_runs/data/cartpole_swingup_dagger.safetensors ]; then
+        echo "reproduce: cartpole_swingup sd4 needs exp_runs/data/cartpole_swingup_dagger.safetensors: run the plain variant first" >&2
+        exit 2
+      fi
+      $TRAIN --task cartpole_swingup --chunk-size 8 --simulated-delay 4 --epochs 2 $COSINE $COMMON \
+        --data exp_runs/data/cartpole_swingup_dagger.safetensors
+      ;;
     *) echo "reproduce: unknown variant $task/$variant" >&2; exit 2 ;;
   esac
   echo "reproduce: $task $variant trained in $((SECONDS - t0)) s" >&2
