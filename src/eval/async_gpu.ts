@@ -42,7 +42,7 @@ import type { MethodConfig } from "../rtc/method_config.ts";
 import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
 import { quantileTable } from "../latency/quantile_wgsl.ts";
 import { checkInt } from "./common.ts";
-import { fusedSampler, weakOf } from "./fused_sampler.ts";
+import { weakOf } from "./fused_sampler.ts";
 import {
   type FusedEvalOptions,
   resolveFusedRun,
@@ -212,17 +212,7 @@ export async function evaluateAsyncGpu(
   const timing = options.timing ?? false;
   const t0 = performance.now();
   const te = method.method === "temporal_ensembling";
-  if (options.initialMethod?.method === "bid") {
-    throw new TypeError(
-      `Cannot evaluate on the GPU as the initial method must not be bid: current value is "bid"`,
-    );
-  }
-  const sampler = fusedSampler(method, {
-    numEnvs: N,
-    horizon: H,
-    obsDim: spec.obsDim,
-    net,
-  });
+  const { sampler } = r;
   const code = asyncShader({
     taskWgsl: task.wgsl,
     profileWgsl: profileWgsl(options.profile),
@@ -249,8 +239,7 @@ export async function evaluateAsyncGpu(
   const chunkBytes = 4 * N * H * A;
   const out = await runFused(task, {
     net,
-    method: sampler.method,
-    candidates: sampler.candidates,
+    sampler,
     initialMethod: r.initialMethod,
     batch: N,
     seed,
@@ -263,7 +252,6 @@ export async function evaluateAsyncGpu(
       chunkBytes,
       ...(te ? [4 * N * temporalEnsembleStride(H, A)] : []),
       ...(quantile ? [quantileTable({ ...quantile, window: ring })] : []),
-      ...sampler.extra,
     ],
     entries: {
       reset: "async_reset",

@@ -35,6 +35,7 @@ import { checkInt, checkWindow, deriveDelaySeed } from "./common.ts";
 import { ACTION_NOISE_SALT } from "./stepper.ts";
 import { type ChunkRecorder, withChunkRecorder } from "../rtc/sample_gpu.ts";
 import { createPhaseRunner, type GpuSplit } from "./gpu_phases.ts";
+import { type FusedSampler, fusedSampler } from "./fused_sampler.ts";
 import { evalStepWgsl, gpuLogStride } from "./rollout_log_wgsl.ts";
 
 /**
@@ -96,17 +97,22 @@ export interface FusedRunSizes {
   noiseStd: number;
   /** The initial chunk's method (default naive). */
   initialMethod: MethodConfig;
+  /** How the evaluated method samples its chunks (`fusedSampler`). */
+  sampler: FusedSampler;
 }
 
 /**
  * Validates a fused run's options (sizes, the window 1..H, the net against
- * the task) and derives its seeds.
+ * the task, an initial method other than `bid`), derives its seeds and
+ * sets up the method's sampling.
  *
  * @param task The task.
  * @param options The evaluator options.
  * @param window The window option's name and value (default 1).
  * @returns The sizes and seeds.
  * @throws {RangeError} On invalid sizes or a net that does not fit the task.
+ * @throws {TypeError} If the initial method is `bid` (the first chunk has
+ *   no BID candidates).
  *
  * @example
  * ```ts ignore
@@ -119,6 +125,11 @@ export function resolveFusedRun(
   window: { field: string; value: number | undefined },
 ): FusedRunSizes {
   const { net } = options;
+  if (options.initialMethod?.method === "bid") {
+    throw new TypeError(
+      `Cannot evaluate on the GPU as the initial method must not be bid: current value is "bid"`,
+    );
+  }
   const N = checkInt(options.numEnvs, "numEnvs", 1);
   const H = net.config.actionChunkSize;
   const w = checkWindow(window.value, window.field, H);
@@ -135,6 +146,12 @@ export function resolveFusedRun(
     noiseStd: options.actionNoise ?? 0.1,
     initialMethod: options.initialMethod ??
       resolveMethodConfig({ method: "naive" }),
+    sampler: fusedSampler(options.method, {
+      numEnvs: N,
+      horizon: H,
+      obsDim: task.spec.obsDim,
+      net,
+    }),
   };
 }
 
@@ -245,7 +262,7 @@ ${storeStateWgsl("fused_store")}`;
 
 /**
  * Runs a fused evaluation: opens the sampler session, creates the run's
- * buffers, dispatches `reset` then the initial chunk (copied into `copyTo`:
+ * buffers (the evaluator's extra buffers, then the sampler's), dispatches `reset` then the initial chunk (copied into `copyTo`:
  * `prev` or an extra buffer), then per iteration `begin`, the sampler and
  * `execute` (one submission each iteration), reads back logs, ctrl and
  * delays once, and frees the buffers.
@@ -256,7 +273,7 @@ ${storeStateWgsl("fused_store")}`;
  *
  * @example
  * ```ts ignore
- * const out = await runFused(task, { net, method, initialMethod, batch: 256, seed: 0, code, params,
+ * const out = await runFused(task, { net, sampler, initialMethod, batch: 256, seed: 0, code, params,
  *   ctrlBytes, delaysBytes, extraBytes: [], copyTo: "prev", timing: false, iterations: 100,
  *   entries: { reset: "scan_reset", begin: "scan_begin", execute: "scan_execute" } });
  * ```
@@ -265,7 +282,17 @@ export async function runFused(
   task: Task,
   options: {
     net: PolicyNet;
-    method: MethodConfig;
+    /**
+     * The evaluated method's sampling (`fusedSampler`): the recorder's
+     * method; for BID the candidate rows (the sampler runs `rows` rows, the
+     * entry point `prepare` right after its noise kernel, `select` after
+     * the flow, both one invocation per environment; with `weak`, a WebGPU
+     * net on the same device, its naive flow runs on `rows` rows of its own
+     * from the prepared observations and noise, copied in the same encoder,
+     * its output bound after every extra buffer: BID's `bidweak`) and the
+     * extra buffers appended after the evaluator's.
+     */
+    sampler: FusedSampler;
     initialMethod: MethodConfig;
     batch: number;
     seed: number;
@@ -281,21 +308,6 @@ export async function runFused(
     iterations: number;
     copyTo: "prev" | number;
     timing: boolean;
-    /**
-     * Candidate sampling (BID, `src/rtc/bid_wgsl.ts`): the sampler runs
-     * `rows` rows, the entry point `prepare` right after its noise kernel,
-     * `select` after the flow (both one invocation per environment). With
-     * `weak` (a WebGPU net on the same device) its naive flow runs on
-     * `rows` rows of its own from the prepared observations and noise
-     * (copied in the same encoder), its output bound after the extra
-     * buffers (BID's `bidweak`).
-     */
-    candidates?: {
-      rows: number;
-      prepare: string;
-      select: string;
-      weak?: PolicyNet;
-    };
   },
 ): Promise<{
   logs: Float32Array;
@@ -308,7 +320,7 @@ export async function runFused(
   const logBytes = 4 * N * gpuLogStride(spec.actionDim);
   const chunkBytes = 4 * N * options.net.config.actionChunkSize *
     spec.actionDim;
-  const cand = options.candidates;
+  const { method, candidates: cand } = options.sampler;
   const weakNet = cand?.weak;
   const session = { batch: cand?.rows ?? N, seed: options.seed };
   return await withChunkRecorder(
@@ -329,7 +341,7 @@ export async function runFused(
     const ctrl = mk(options.ctrlBytes);
     const logs = mk(logBytes);
     const delays = mk(options.delaysBytes);
-    const extra = options.extraBytes.map((x) =>
+    const extra = [...options.extraBytes, ...options.sampler.extra].map((x) =>
       typeof x === "number" ? mk(x) : createStorage(device, { data: x, label })
     );
     const own = [params, states, ctrl, logs, delays, ...extra];
@@ -375,8 +387,8 @@ export async function runFused(
       const begin = kernel(options.entries.begin);
       const execute = kernel(options.entries.execute);
       // THE SAMPLER'S NOISE KERNEL COMES FIRST, THEN THE FLOW STEPS
-      const flow = rec.record(options.method);
-      const weakFlow = weak?.record(options.method) ?? [];
+      const flow = rec.record(method);
+      const weakFlow = weak?.record(method) ?? [];
       const sample = (enc: GPUCommandEncoder) => {
         if (!cand) return dispatch(device, flow, enc);
         dispatch(device, [flow[0]!, kernel(cand.prepare)], enc);

@@ -45,7 +45,7 @@ import { computeRunMetrics } from "./metrics.ts";
 import { decodeGpuLog } from "./rollout_log_wgsl.ts";
 import { SCAN_PARAMS, scanShader } from "./scan_gpu_wgsl.ts";
 import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
-import { fusedSampler, isFusedMethod, weakOf } from "./fused_sampler.ts";
+import { isFusedMethod, weakOf } from "./fused_sampler.ts";
 
 /**
  * Options for {@linkcode evaluateScanGpu}.
@@ -156,11 +156,6 @@ export async function evaluateScanGpu(
       );
     }
   }
-  if (options.initialMethod?.method === "bid") {
-    throw new TypeError(
-      `Cannot evaluate on the GPU as the initial method must not be bid: current value is "bid"`,
-    );
-  }
   const r = resolveFusedRun(task, options, {
     field: "executeHorizon",
     value: options.executeHorizon,
@@ -173,12 +168,7 @@ export async function evaluateScanGpu(
   const timing = options.timing ?? false;
   const t0 = performance.now();
   const te = method.method === "temporal_ensembling";
-  const sampler = fusedSampler(method, {
-    numEnvs: N,
-    horizon: H,
-    obsDim: spec.obsDim,
-    net,
-  });
+  const { sampler } = r;
 
   const code = scanShader({
     taskWgsl: task.wgsl,
@@ -201,8 +191,7 @@ export async function evaluateScanGpu(
   });
   const { logs, ctrl, delays, split } = await runFused(task, {
     net,
-    method: sampler.method,
-    candidates: sampler.candidates,
+    sampler,
     initialMethod: r.initialMethod,
     batch: N,
     seed,
@@ -212,7 +201,6 @@ export async function evaluateScanGpu(
     delaysBytes: 4 * nDelays,
     extraBytes: [
       ...(te ? [4 * N * temporalEnsembleStride(H, A)] : []),
-      ...sampler.extra,
     ],
     entries: {
       reset: "scan_reset",
