@@ -13,4 +13,5 @@ export * from "./src/rtc/mod.ts";
 export * from "./src/data/mod.ts";
 export * from "./src/io/mod.ts";
 export * from "./src/eval/mod.ts";
+export * from "./src/experiment/mod.ts";
 export * from "./src/plot/mod.ts";

@@ -15,7 +15,7 @@
  *
  * @example
  * ```ts
- * import { parseList } from "./cli_args.ts";
+ * import { parseList } from "./args.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parseList("naive, realtime", "--methods"), ["naive", "realtime"]);
  * ```
@@ -40,7 +40,7 @@ export function parseList(text: string, flag: string): string[] {
  *
  * @example
  * ```ts
- * import { parseSeeds } from "./cli_args.ts";
+ * import { parseSeeds } from "./args.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parseSeeds("0-2,7"), [0, 1, 2, 7]);
  * assert.throws(() => parseSeeds("a"), RangeError);
@@ -73,7 +73,7 @@ export function parseSeeds(text: string, flag = "--seeds"): number[] {
  *
  * @example
  * ```ts
- * import { parseIntFlag } from "./cli_args.ts";
+ * import { parseIntFlag } from "./args.ts";
  * import assert from "node:assert/strict";
  * assert.equal(parseIntFlag("256", "--rollouts"), 256);
  * assert.throws(() => parseIntFlag("0", "--rollouts"), RangeError);
@@ -100,7 +100,7 @@ export function parseIntFlag(text: string, flag: string, min = 1): number {
  *
  * @example
  * ```ts
- * import { parseChoice } from "./cli_args.ts";
+ * import { parseChoice } from "./args.ts";
  * import assert from "node:assert/strict";
  * assert.equal(parseChoice("scan", "--evaluator", ["scan", "async"]), "scan");
  * ```
@@ -125,7 +125,7 @@ export function parseChoice<T extends string>(
  *
  * @example
  * ```ts
- * import type { ForecasterSpec } from "./cli_args.ts";
+ * import type { ForecasterSpec } from "./args.ts";
  * const spec: ForecasterSpec = { kind: "buffer_max", size: 10 };
  * ```
  */
@@ -143,7 +143,7 @@ export type ForecasterSpec =
  *
  * @example
  * ```ts
- * import { parseForecaster } from "./cli_args.ts";
+ * import { parseForecaster } from "./args.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parseForecaster("buffer_max:10"), { kind: "buffer_max", size: 10 });
  * assert.deepEqual(parseForecaster("quantile:0.9:20"), { kind: "quantile", q: 0.9, window: 20 });
@@ -179,7 +179,7 @@ export function parseForecaster(text: string): ForecasterSpec {
  *
  * @example
  * ```ts
- * import { errorLine } from "./cli_args.ts";
+ * import { errorLine } from "./args.ts";
  * import assert from "node:assert/strict";
  * assert.equal(errorLine(new TypeError("a\n  b")), "a b");
  * ```

@@ -21,13 +21,14 @@ import {
   readDataset,
   validateDataset,
   writeDataset,
-} from "../src/data/dataset.ts";
-import { getTask } from "../src/envs/registry.ts";
-import type { EpisodeKey, Task } from "../src/envs/types.ts";
-import { generateDemonstrations } from "../src/eval/demonstrations.ts";
-import { loadPolicy } from "../src/eval/policy_loader.ts";
-import { createCpuStepper } from "../src/eval/stepper.ts";
-import { parseBackendName } from "../src/gpu/backend.ts";
+} from "../data/dataset.ts";
+import { getTask } from "../envs/registry.ts";
+import type { EpisodeKey, Task } from "../envs/types.ts";
+import { generateDemonstrations } from "../data/demonstrations.ts";
+import { loadPolicy } from "../experiment/policy_loader.ts";
+import { createCpuStepper } from "../envs/wrapper.ts";
+import { parseBackendName } from "../gpu/backend.ts";
+import { errorLine, parseIntFlag } from "./args.ts";
 
 const HELP =
   `Usage: deno run -A scripts/dagger_data.ts --task <name> --checkpoint <path> [options]
@@ -46,16 +47,6 @@ Options:
   --segment <n>          expert steps from each kept state [16]
   --seed <n>             seed of the policy rollouts (segments use seed + 1) [1]
   --backend cpu|webgpu   policy backend [auto]`;
-
-function int(value: string, flag: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(
-      `Cannot parse ${flag} as it must be an integer >= ${min}: current value is "${value}"`,
-    );
-  }
-  return n;
-}
 
 function concat(a: DemoDataset, b: DemoDataset): DemoDataset {
   const cat = <T extends Float32Array | Uint8Array>(x: T, y: T): T => {
@@ -78,13 +69,8 @@ function concat(a: DemoDataset, b: DemoDataset): DemoDataset {
   });
 }
 
-/**
- * Runs the command.
- *
- * @param argv Command-line arguments.
- * @returns A promise that settles when the dataset is written.
- */
-export async function main(argv: string[]): Promise<void> {
+/** The command, throwing on bad input. */
+async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -110,10 +96,10 @@ export async function main(argv: string[]): Promise<void> {
   if (!values.checkpoint) {
     throw new RangeError("Cannot relabel as --checkpoint is missing");
   }
-  const rollouts = int(values.rollouts, "--rollouts", 1);
-  const stride = int(values.stride, "--stride", 1);
-  const segment = int(values.segment, "--segment", 1);
-  const seed = int(values.seed, "--seed", 0);
+  const rollouts = parseIntFlag(values.rollouts, "--rollouts", 1);
+  const stride = parseIntFlag(values.stride, "--stride", 1);
+  const segment = parseIntFlag(values.segment, "--segment", 1);
+  const seed = parseIntFlag(values.seed, "--seed", 0);
   const base = await readDataset(
     values.base ?? `exp_runs/data/${name}.safetensors`,
   );
@@ -182,11 +168,23 @@ export async function main(argv: string[]): Promise<void> {
   );
 }
 
-if (import.meta.main) {
+/**
+ * The `scripts/dagger_data.ts` command: DAgger-style relabelling of the states a policy visits.
+ *
+ * @param args Command-line arguments (`--help` lists them).
+ * @param options Where errors go.
+ * @returns The exit code: 0 done, 2 bad input or a failed run (one `error:` line).
+ */
+export async function daggerDataMain(
+  args: string[],
+  options: { stderr?: (line: string) => void } = {},
+): Promise<number> {
+  const err = options.stderr ?? ((l: string) => console.error(l));
   try {
-    await main(Deno.args);
+    await run(args);
+    return 0;
   } catch (e) {
-    console.error(`dagger_data.ts: error: ${(e as Error).message}`);
-    Deno.exit(2);
+    err(`dagger_data.ts: error: ${errorLine(e)}`);
+    return 2;
   }
 }

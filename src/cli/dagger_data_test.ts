@@ -3,16 +3,13 @@ import {
   datasetFromRollouts,
   readDataset,
   writeDataset,
-} from "../src/data/dataset.ts";
-import { CARTPOLE_SWINGUP } from "../src/envs/cartpole_swingup/mod.ts";
-import { generateDemonstrations } from "../src/eval/demonstrations.ts";
-import { saveCheckpoint } from "../src/policy/checkpoint.ts";
-import {
-  resolveModelConfig,
-  SMALL_MODEL_CONFIG,
-} from "../src/policy/config.ts";
-import { initParams, paramLayout } from "../src/policy/params.ts";
-import { main } from "./dagger_data.ts";
+} from "../data/dataset.ts";
+import { CARTPOLE_SWINGUP } from "../envs/cartpole_swingup/mod.ts";
+import { generateDemonstrations } from "../data/demonstrations.ts";
+import { saveCheckpoint } from "../policy/checkpoint.ts";
+import { resolveModelConfig, SMALL_MODEL_CONFIG } from "../policy/config.ts";
+import { initParams, paramLayout } from "../policy/params.ts";
+import { daggerDataMain } from "./dagger_data.ts";
 
 Deno.test("scripts/dagger_data.ts appends expert segments that start at policy-visited states", async () => {
   const dir = await Deno.makeTempDir();
@@ -31,16 +28,19 @@ Deno.test("scripts/dagger_data.ts appends expert segments that start at policy-v
     ...dims,
     params: initParams(paramLayout(config, dims), { seed: 0 }),
   });
-  await main([
-    "--task=cartpole_swingup",
-    `--checkpoint=${dir}/p.safetensors`,
-    `--base=${dir}/base.safetensors`,
-    `--out=${dir}/out.safetensors`,
-    "--rollouts=2",
-    "--stride=50",
-    "--segment=3",
-    "--backend=cpu",
-  ]);
+  assert.equal(
+    await daggerDataMain([
+      "--task=cartpole_swingup",
+      `--checkpoint=${dir}/p.safetensors`,
+      `--base=${dir}/base.safetensors`,
+      `--out=${dir}/out.safetensors`,
+      "--rollouts=2",
+      "--stride=50",
+      "--segment=3",
+      "--backend=cpu",
+    ]),
+    0,
+  );
   const out = await readDataset(`${dir}/out.safetensors`);
   const n0 = base.done.length;
   const extra = out.done.length - n0;
@@ -65,9 +65,11 @@ Deno.test("scripts/dagger_data.ts appends expert segments that start at policy-v
     task.cpu.expert(state, act, { seed: 2, env: 0, episode: 0 });
     assert.ok(Math.abs(act[0]! - out.actions[i]!) < 1e-6, `row ${i}`);
   }
-  await assert.rejects(
-    () => main(["--task=catch"]),
-    /--checkpoint is missing/,
+  const errors: string[] = [];
+  assert.equal(
+    await daggerDataMain(["--task=catch"], { stderr: (l) => errors.push(l) }),
+    2,
   );
+  assert.match(errors[0]!, /--checkpoint is missing/);
   await Deno.remove(dir, { recursive: true });
 });

@@ -12,13 +12,14 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { parseBackendName } from "../src/gpu/backend.ts";
-import { getTask } from "../src/envs/registry.ts";
-import { resolveProfile } from "../src/latency/mod.ts";
-import { METHOD_NAMES } from "../src/rtc/method_config.ts";
-import { parseChoice, parseIntFlag } from "../src/eval/cli_args.ts";
-import { loadPolicy } from "../src/eval/policy_loader.ts";
-import { evaluateScan } from "../src/eval/scan.ts";
+import { parseBackendName } from "../gpu/backend.ts";
+import { getTask } from "../envs/registry.ts";
+import { resolveProfile } from "../latency/mod.ts";
+import { METHOD_NAMES } from "../rtc/method_config.ts";
+import { errorLine, parseChoice, parseIntFlag } from "./args.ts";
+import { loadPolicy } from "../experiment/policy_loader.ts";
+import { defaultCheckpoint } from "./checkpoints.ts";
+import { evaluateScan } from "../eval/scan.ts";
 
 const HELP = `Usage: deno run -A scripts/eval_policy.ts [options]
 
@@ -35,18 +36,8 @@ Options:
   --seed <n>             seed (default 0)
   --backend cpu|webgpu   policy backend (default: WebGPU when available)`;
 
-/**
- * Runs the command.
- *
- * @param argv Command-line arguments.
- * @returns Exit code: 0 done, 2 bad input.
- *
- * @example
- * ```ts ignore
- * Deno.exit(await main(["--task", "catch", "--delay", "4", "--s", "4"]));
- * ```
- */
-export async function main(argv: string[]): Promise<number> {
+/** The command, throwing on bad input. */
+async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -73,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   const rollouts = parseIntFlag(values.rollouts, "--rollouts");
   const seed = parseIntFlag(values.seed, "--seed", 0);
   const policy = await loadPolicy(task, {
-    checkpoint: values.checkpoint,
+    checkpoint: values.checkpoint ?? defaultCheckpoint(task.spec.name),
     backend: values.backend === undefined
       ? undefined
       : parseBackendName(values.backend, "--backend"),
@@ -112,11 +103,23 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
+/**
+ * The `scripts/eval_policy.ts` command: solve rate of a checkpoint under one method, delay and execute horizon.
+ *
+ * @param args Command-line arguments (`--help` lists them).
+ * @param options Where errors go.
+ * @returns The exit code: 0 done, 2 bad input or a failed run (one `error:` line).
+ */
+export async function evalPolicyMain(
+  args: string[],
+  options: { stderr?: (line: string) => void } = {},
+): Promise<number> {
+  const err = options.stderr ?? ((l: string) => console.error(l));
   try {
-    Deno.exit(await main(Deno.args));
+    const code = await run(args);
+    return code;
   } catch (e) {
-    console.error(`eval_policy.ts: error: ${(e as Error).message}`);
-    Deno.exit(2);
+    err(`eval_policy.ts: error: ${errorLine(e)}`);
+    return 2;
   }
 }

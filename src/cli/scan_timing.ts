@@ -14,8 +14,8 @@ import type { Checkpoint } from "../policy/checkpoint.ts";
 import { createNet, type PolicyNet } from "../policy/net.ts";
 import { type MethodName, resolveMethodConfig } from "../rtc/method_config.ts";
 import { sampleChunk } from "../rtc/sample.ts";
-import { evaluateScan } from "./scan.ts";
-import { evaluateScanGpu, type ScanGpuSplit } from "./scan_gpu.ts";
+import { evaluateScan } from "../eval/scan.ts";
+import { evaluateScanGpu, type ScanGpuSplit } from "../eval/scan_gpu.ts";
 
 /**
  * Where a timed run executes.

@@ -20,15 +20,20 @@ import {
 import { encodeGif, type GifFrame } from "../io/gif.ts";
 import { provenance } from "../io/provenance.ts";
 import type { PolicyNet } from "../policy/net.ts";
-import { errorLine, parseIntFlag } from "./cli_args.ts";
-import { loadPolicy, stepVariant } from "./policy_loader.ts";
-import { formatResultsCsv, type ResultRow, resultRow } from "./results.ts";
-import { evaluateScan } from "./scan.ts";
-import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
+import { errorLine, parseIntFlag } from "./args.ts";
+import { loadPolicy } from "../experiment/policy_loader.ts";
+import { defaultCheckpoint, stepVariant } from "./checkpoints.ts";
+import {
+  formatResultsCsv,
+  type ResultRow,
+  resultRow,
+} from "../experiment/results.ts";
+import { evaluateScan } from "../eval/scan.ts";
+import { canScanOnGpu, evaluateScanGpu } from "../eval/scan_gpu.ts";
 import { resolveProfile } from "../latency/resolve.ts";
 import { resolveMethodConfig } from "../rtc/method_config.ts";
-import { createCpuStepper } from "./stepper.ts";
-import type { ChunkSampler } from "./types.ts";
+import { createCpuStepper } from "../envs/wrapper.ts";
+import type { ChunkSampler } from "../eval/types.ts";
 
 /**
  * Options for {@linkcode runStepA}.
@@ -268,8 +273,8 @@ Options:
       horizon = options.horizon ?? 4;
     } else {
       const policy = await loadPolicy(task, {
-        checkpoint: values.checkpoint,
-        variant: await stepVariant(task.spec.name),
+        checkpoint: values.checkpoint ??
+          defaultCheckpoint(task.spec.name, await stepVariant(task.spec.name)),
         backend,
       });
       net = policy.net;

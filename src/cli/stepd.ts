@@ -19,11 +19,7 @@ import {
   SEED_PROFILES,
 } from "../latency/mod.ts";
 import type { PolicyNet } from "../policy/net.ts";
-import {
-  METHOD_NAMES,
-  type MethodName,
-  resolveMethodConfig,
-} from "../rtc/method_config.ts";
+import { METHOD_NAMES, type MethodName } from "../rtc/method_config.ts";
 import {
   errorLine,
   type ForecasterSpec,
@@ -32,19 +28,20 @@ import {
   parseIntFlag,
   parseList,
   parseSeeds,
-} from "./cli_args.ts";
+} from "./args.ts";
 import {
-  type MatrixMethod,
   type MatrixPlan,
   parseShard,
   planRuns,
   runMatrix,
-} from "./matrix.ts";
-import { mergeRuns, RESULTS_ALL_FILE } from "./merge.ts";
-import { formatResultsCsv, type ResultRow } from "./results.ts";
-import { loadPolicy, stepVariant } from "./policy_loader.ts";
-import { fusedEngine, isFusable } from "./fused_engine.ts";
-import type { ChunkSampler } from "./types.ts";
+} from "../experiment/matrix.ts";
+import { mergeRuns, RESULTS_ALL_FILE } from "../experiment/merge.ts";
+import { formatResultsCsv, type ResultRow } from "../experiment/results.ts";
+import { loadPolicy } from "../experiment/policy_loader.ts";
+import { defaultCheckpoint, stepVariant } from "./checkpoints.ts";
+import { fusedEngine, isFusable } from "../experiment/fused_engine.ts";
+import { matrixMethod } from "../experiment/matrix_method.ts";
+import type { ChunkSampler } from "../eval/types.ts";
 
 /**
  * Defaults of the Step D command (the seed's matrix).
@@ -100,51 +97,6 @@ export const STEPD_DEFAULTS: Readonly<StepDDefaults> = Object.freeze({
   forecaster: "buffer_max:10",
 });
 
-/**
- * Methods the evaluators can run (all of `src/rtc`; temporal ensembling averages chunks at execution time).
- *
- * @example
- * ```ts
- * import { STEPD_METHODS } from "./stepd.ts";
- * import assert from "node:assert/strict";
- * assert.ok(STEPD_METHODS.includes("realtime"));
- * ```
- */
-export const STEPD_METHODS: readonly MethodName[] = METHOD_NAMES;
-
-/**
- * The matrix entry of a method: its sampler, the naive initial sampler, its
- * config, and execution-time temporal ensembling for `temporal_ensembling`.
- *
- * @param method The method name.
- * @param samplerFor Sampler factory.
- * @returns The matrix method.
- *
- * @example
- * ```ts
- * import { matrixMethod } from "./stepd.ts";
- * import assert from "node:assert/strict";
- * const zeros = () => (req: { batch: number }) => Promise.resolve({ chunk: new Float32Array(req.batch * 8) });
- * assert.equal(matrixMethod("temporal_ensembling", zeros).temporalEnsemble?.decay, 0.01);
- * assert.equal(matrixMethod("realtime", zeros).temporalEnsemble, undefined);
- * ```
- */
-export function matrixMethod(
-  method: MethodName,
-  samplerFor: (m: MethodName) => ChunkSampler,
-): MatrixMethod {
-  const config = resolveMethodConfig({ method });
-  return {
-    name: method,
-    sampler: samplerFor(method),
-    initialSampler: samplerFor("naive"),
-    config: { ...config, bidWeakPolicy: null },
-    temporalEnsemble: method === "temporal_ensembling"
-      ? { decay: config.temporalDecay }
-      : undefined,
-  };
-}
-
 function usage(name: string, d: StepDDefaults): string {
   return `Usage: deno run -A ${name} [options]
 
@@ -159,7 +111,7 @@ Options:
     Object.keys(SEED_PROFILES).join(", ")
   })
                            or a JSON file {name: profile config} (default ${d.profiles})
-  --methods <list>         ${STEPD_METHODS.join(", ")} (default ${d.methods})
+  --methods <list>         ${METHOD_NAMES.join(", ")} (default ${d.methods})
   --evaluator scan|async   seed-compatible scan or asynchronous Algorithm 1 (default ${d.evaluator})
   --seeds <spec>           e.g. 0-4 or 0,2,5 (default ${d.seeds})
   --rollouts <n>           environments per run (default ${d.rollouts})
@@ -324,7 +276,7 @@ export async function stepDMain(
       ] as const,
     );
     const methodNames = parseList(values.methods, "--methods").map((m) =>
-      parseChoice(m, "--methods", STEPD_METHODS)
+      parseChoice(m, "--methods", METHOD_NAMES)
     );
     const seeds = parseSeeds(values.seeds);
     const rollouts = parseIntFlag(values.rollouts, "--rollouts");
@@ -379,8 +331,8 @@ export async function stepDMain(
       } else {
         const t = task.spec.name;
         const policy = await loadPolicy(task, {
-          checkpoint: values.checkpoint,
-          variant: await stepVariant(t),
+          checkpoint: values.checkpoint ??
+            defaultCheckpoint(t, await stepVariant(t)),
           backend: backendName,
         });
         net = policy.net;

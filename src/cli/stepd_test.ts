@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { stepDMain } from "./stepd.ts";
-import { taggingSampler } from "./_toy_task.ts";
+import { taggingSampler } from "../testing/toy_task.ts";
 
 function capture() {
   const out: string[] = [];

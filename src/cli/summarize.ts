@@ -19,15 +19,15 @@ import {
   smoothnessFigure,
   solveRateFigure,
 } from "../plot/figures.ts";
-import { errorLine } from "./cli_args.ts";
-import { RESULTS_ALL_FILE } from "./merge.ts";
-import { parseResultsCsv, type ResultRow } from "./results.ts";
+import { errorLine } from "./args.ts";
+import { RESULTS_ALL_FILE } from "../experiment/merge.ts";
+import { parseResultsCsv, type ResultRow } from "../experiment/results.ts";
 import {
   formatSummaryCsv,
   formatSummaryMarkdown,
   summarizeResults,
   type SummaryGroup,
-} from "./summary.ts";
+} from "../experiment/summary.ts";
 
 /**
  * Delay draws per profile for the distribution figure.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { summarizeMain } from "./summarize.ts";
 import { stepDMain } from "./stepd.ts";
-import { taggingSampler } from "./_toy_task.ts";
+import { taggingSampler } from "../testing/toy_task.ts";
 
 const quiet = { stdout: () => {}, stderr: () => {} };
 
@@ -11,7 +11,7 @@ Deno.test("summarizeMain() reproduces the seed's summary files and draws figures
     const dir = `${root}/tail_v1`;
     await Deno.mkdir(dir);
     await Deno.copyFile(
-      new URL("./testdata/results_all.csv", import.meta.url),
+      new URL("../experiment/testdata/results_all.csv", import.meta.url),
       `${dir}/results_all.csv`,
     );
     const lines: string[] = [];
@@ -22,12 +22,12 @@ Deno.test("summarizeMain() reproduces the seed's summary files and draws figures
     assert.equal(
       await Deno.readTextFile(`${dir}/summary.csv`),
       await Deno.readTextFile(
-        new URL("./testdata/summary.csv", import.meta.url),
+        new URL("../experiment/testdata/summary.csv", import.meta.url),
       ),
     );
     const md = await Deno.readTextFile(`${dir}/summary.md`);
     const seed = await Deno.readTextFile(
-      new URL("./testdata/summary_md.txt", import.meta.url),
+      new URL("../experiment/testdata/summary_md.txt", import.meta.url),
     );
     // Identical except the source path, which names the file actually read.
     assert.equal(

@@ -12,24 +12,25 @@
  */
 
 import { parseArgs } from "node:util";
-import { getBackend, parseBackendName } from "../src/gpu/backend.ts";
-import { writeJsonAtomic } from "../src/io/atomic.ts";
-import { provenance } from "../src/io/provenance.ts";
-import { datasetLength, readDataset } from "../src/data/dataset.ts";
-import { stepsPerEpoch } from "../src/data/chunks.ts";
+import { getBackend, parseBackendName } from "../gpu/backend.ts";
+import { writeJsonAtomic } from "../io/atomic.ts";
+import { provenance } from "../io/provenance.ts";
+import { datasetLength, readDataset } from "../data/dataset.ts";
+import { stepsPerEpoch } from "../data/chunks.ts";
 import {
   LR_SCHEDULES,
   type LrSchedule,
   resolveAdamWOptions,
-} from "../src/policy/adamw.ts";
+} from "../policy/adamw.ts";
 import {
   DEFAULT_MODEL_CONFIG,
   resolveModelConfig,
   SMALL_MODEL_CONFIG,
-} from "../src/policy/config.ts";
-import { createNet } from "../src/policy/net.ts";
-import { initParams, paramLayout } from "../src/policy/params.ts";
-import { trainPolicy } from "../src/policy/train.ts";
+} from "../policy/config.ts";
+import { createNet } from "../policy/net.ts";
+import { initParams, paramLayout } from "../policy/params.ts";
+import { trainPolicy } from "../policy/train.ts";
+import { errorLine, parseIntFlag } from "./args.ts";
 
 const HELP = `Usage: deno task train --task <name> [options]
 
@@ -64,23 +65,8 @@ Options:
   -h, --help               show this help
 `;
 
-function int(value: string, flag: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(
-      `Cannot parse ${flag} as it must be an integer >= ${min}: current value is "${value}"`,
-    );
-  }
-  return n;
-}
-
-/**
- * Runs the script with the given command-line arguments.
- *
- * @param args Command-line arguments.
- * @returns A promise that settles when training is done.
- */
-export async function main(args: string[]): Promise<void> {
+/** The command, throwing on bad input. */
+async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
@@ -115,7 +101,7 @@ export async function main(args: string[]): Promise<void> {
   }
   if (!values.task) throw new RangeError("Cannot train as --task is missing");
   const task = values.task;
-  const delay = int(values["simulated-delay"], "--simulated-delay", 0);
+  const delay = parseIntFlag(values["simulated-delay"], "--simulated-delay", 0);
   const preset = values.model === "small"
     ? SMALL_MODEL_CONFIG
     : values.model === "default"
@@ -128,7 +114,9 @@ export async function main(args: string[]): Promise<void> {
   }
   const override = (flag: string): number | undefined => {
     const raw = (values as Record<string, unknown>)[flag];
-    return typeof raw === "string" ? int(raw, `--${flag}`, 1) : undefined;
+    return typeof raw === "string"
+      ? parseIntFlag(raw, `--${flag}`, 1)
+      : undefined;
   };
   const config = resolveModelConfig({
     ...preset,
@@ -144,7 +132,7 @@ export async function main(args: string[]): Promise<void> {
   const policyPath = values.policy ??
     `exp_runs/checkpoints/${task}/${name}.safetensors`;
   const out = values.out ?? `exp_runs/checkpoints/${task}/${name}`;
-  const seed = int(values.seed, "--seed", 0);
+  const seed = parseIntFlag(values.seed, "--seed", 0);
   const lr = Number(values.lr);
 
   const dataset = await readDataset(dataPath);
@@ -164,8 +152,8 @@ export async function main(args: string[]): Promise<void> {
     ...dims,
     params: initParams(paramLayout(config, dims), { seed }),
   });
-  const epochs = int(values.epochs, "--epochs", 0);
-  const batchSize = int(values.batch, "--batch", 1);
+  const epochs = parseIntFlag(values.epochs, "--epochs", 0);
+  const batchSize = parseIntFlag(values.batch, "--batch", 1);
   const schedule = values["lr-schedule"];
   if (!(LR_SCHEDULES as readonly string[]).includes(schedule)) {
     throw new RangeError(
@@ -180,13 +168,13 @@ export async function main(args: string[]): Promise<void> {
     seed,
     adamw: resolveAdamWOptions({
       learningRate: lr,
-      warmupSteps: int(values.warmup, "--warmup", 0),
+      warmupSteps: parseIntFlag(values.warmup, "--warmup", 0),
       schedule: schedule as LrSchedule,
       decaySteps: values["decay-steps"] === undefined
         ? (schedule === "constant"
           ? 0
           : epochs * stepsPerEpoch(datasetLength(dataset), batchSize))
-        : int(values["decay-steps"], "--decay-steps", 0),
+        : parseIntFlag(values["decay-steps"], "--decay-steps", 0),
       endLearningRate: Number(values["end-lr"]),
     }),
   };
@@ -214,15 +202,23 @@ export async function main(args: string[]): Promise<void> {
   net.destroy?.();
 }
 
-if (import.meta.main) {
+/**
+ * The `scripts/train.ts` command: trains a FlowPolicy on a demonstration dataset.
+ *
+ * @param args Command-line arguments (`--help` lists them).
+ * @param options Where errors go.
+ * @returns The exit code: 0 done, 2 bad input or a failed run (one `error:` line).
+ */
+export async function trainMain(
+  args: string[],
+  options: { stderr?: (line: string) => void } = {},
+): Promise<number> {
+  const err = options.stderr ?? ((l: string) => console.error(l));
   try {
-    await main(Deno.args);
-  } catch (err) {
-    console.error(
-      `error: ${err instanceof Error ? err.message : String(err)}`.split(
-        "\n",
-      )[0],
-    );
-    Deno.exit(2);
+    await run(args);
+    return 0;
+  } catch (e) {
+    err(`train.ts: error: ${errorLine(e)}`);
+    return 2;
   }
 }

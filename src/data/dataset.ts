@@ -20,7 +20,7 @@
  */
 
 import { writeFileAtomic } from "../io/atomic.ts";
-import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
 
 /** The `format` metadata value of demonstration files. */
 export const DATASET_FORMAT = "exp-delta-demos";
@@ -270,7 +270,7 @@ export function encodeDataset(dataset: DemoDataset): Uint8Array {
  * @example
  * ```ts
  * import { decodeDataset } from "./dataset.ts";
- * import { encodeSafetensors } from "./safetensors.ts";
+ * import { encodeSafetensors } from "../io/safetensors.ts";
  * import assert from "node:assert/strict";
  * assert.throws(() => decodeDataset(encodeSafetensors([]), { source: "d.safetensors" }), /d.safetensors/);
  * ```

@@ -6,4 +6,4 @@
  */
 export * from "./chunks.ts";
 export * from "./dataset.ts";
-export * from "./safetensors.ts";
+export * from "./demonstrations.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { uniform } from "../rng/rng.ts";
-import { gpuTest } from "../gpu/testing.ts";
+import { gpuTest } from "../testing/gpu.ts";
 import { CpuVecEnv, summarizeLog, type VecEnv } from "./batch.ts";
 import { GpuVecEnv } from "./batch_gpu.ts";
 import { TASKS } from "./registry.ts";

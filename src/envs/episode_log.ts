@@ -7,14 +7,14 @@
  *
  * @module
  */
-import type { StepOutcome } from "./stepper.ts";
+import type { StepOutcome } from "./wrapper.ts";
 
 /**
  * Accumulated per-environment statistics.
  *
  * @example
  * ```ts
- * import type { RolloutLog } from "./rollout_log.ts";
+ * import type { RolloutLog } from "./episode_log.ts";
  * const finished = (log: RolloutLog): number => log.firstDone.reduce((a, b) => a + b, 0);
  * ```
  */
@@ -56,7 +56,7 @@ export interface RolloutLog {
  *
  * @example
  * ```ts
- * import { createRolloutLog } from "./rollout_log.ts";
+ * import { createRolloutLog } from "./episode_log.ts";
  * import assert from "node:assert/strict";
  * const log = createRolloutLog(2, { actionDim: 1 });
  * assert.equal(log.firstDone.length, 2);
@@ -92,7 +92,7 @@ export function createRolloutLog(
  *
  * @example
  * ```ts
- * import { createRolloutLog, recordStep } from "./rollout_log.ts";
+ * import { createRolloutLog, recordStep } from "./episode_log.ts";
  * import assert from "node:assert/strict";
  * const log = createRolloutLog(1, { actionDim: 1 });
  * const outcome = (done: number) => ({

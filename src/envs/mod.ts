@@ -12,6 +12,8 @@ export * from "./batch.ts";
 export * from "./batch_wgsl.ts";
 export * from "./batch_gpu.ts";
 export * from "./rollout.ts";
+export * from "./wrapper.ts";
+export * from "./episode_log.ts";
 export * from "./reach_around/mod.ts";
 export * from "./cartpole_swingup/mod.ts";
 export * from "./lander/mod.ts";

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import type { VecEnv } from "../envs/batch.ts";
-import type { TaskCpu } from "../envs/types.ts";
+import type { VecEnv } from "./batch.ts";
+import type { TaskCpu } from "./types.ts";
 import { normal } from "../rng/rng.ts";
 
 /**
@@ -20,8 +20,8 @@ import { normal } from "../rng/rng.ts";
  *
  * @example
  * ```ts
- * import { ACTION_NOISE_SALT } from "./stepper.ts";
- * import { NOISE_SEED_XOR } from "../envs/batch.ts";
+ * import { ACTION_NOISE_SALT } from "./wrapper.ts";
+ * import { NOISE_SEED_XOR } from "./batch.ts";
  * import assert from "node:assert/strict";
  * assert.equal(ACTION_NOISE_SALT, NOISE_SEED_XOR);
  * ```
@@ -33,7 +33,7 @@ export const ACTION_NOISE_SALT = 0x9e3779b9;
  *
  * @example
  * ```ts
- * import type { StepOutcome } from "./stepper.ts";
+ * import type { StepOutcome } from "./wrapper.ts";
  * const solvedNow = (o: StepOutcome): number => o.solved.reduce((a, b) => a + b, 0);
  * ```
  */
@@ -75,7 +75,7 @@ export interface EnvStepper {
  *
  * @example
  * ```ts
- * import type { CpuStepperOptions } from "./stepper.ts";
+ * import type { CpuStepperOptions } from "./wrapper.ts";
  * const options: CpuStepperOptions = { numEnvs: 256, seed: 0, actionNoise: 0.1 };
  * ```
  */
@@ -93,7 +93,7 @@ export interface CpuStepperOptions {
  *
  * @example
  * ```ts
- * import type { CpuStepper } from "./stepper.ts";
+ * import type { CpuStepper } from "./wrapper.ts";
  * const firstState = (s: CpuStepper): Float32Array => s.states[0]!;
  * ```
  */
@@ -120,8 +120,8 @@ export interface CpuStepper extends EnvStepper {
  *
  * @example
  * ```ts ignore
- * import { createCpuStepper } from "./stepper.ts";
- * import { getTask } from "../envs/registry.ts";
+ * import { createCpuStepper } from "./wrapper.ts";
+ * import { getTask } from "./registry.ts";
  * const stepper = createCpuStepper(getTask("reach_around").cpu, { numEnvs: 4, seed: 0 });
  * const obs = await stepper.reset();
  * ```
@@ -226,9 +226,9 @@ export function createCpuStepper(
  *
  * @example
  * ```ts
- * import { vecEnvStepper } from "./stepper.ts";
- * import { CpuVecEnv } from "../envs/batch.ts";
- * import { REACH_AROUND } from "../envs/reach_around/mod.ts";
+ * import { vecEnvStepper } from "./wrapper.ts";
+ * import { CpuVecEnv } from "./batch.ts";
+ * import { REACH_AROUND } from "./reach_around/mod.ts";
  * import assert from "node:assert/strict";
  * const stepper = vecEnvStepper(new CpuVecEnv(REACH_AROUND, { n: 2, seed: 0, noiseStd: 0.1 }));
  * const obs = await stepper.reset();

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { GpuVecEnv } from "../envs/batch_gpu.ts";
-import { REACH_AROUND } from "../envs/reach_around/mod.ts";
-import { gpuTest } from "../gpu/testing.ts";
-import { evaluateScan } from "./scan.ts";
-import { createCpuStepper, vecEnvStepper } from "./stepper.ts";
-import { seedMixture, sineSampler } from "./_toy_task.ts";
+import { GpuVecEnv } from "./batch_gpu.ts";
+import { REACH_AROUND } from "./reach_around/mod.ts";
+import { gpuTest } from "../testing/gpu.ts";
+import { evaluateScan } from "../eval/scan.ts";
+import { createCpuStepper, vecEnvStepper } from "./wrapper.ts";
+import { seedMixture, sineSampler } from "../testing/toy_task.ts";
 
 gpuTest(
   "vecEnvStepper() over the WGSL batch stepper matches the CPU stepper's first episodes",

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { CpuVecEnv } from "../envs/batch.ts";
-import { CARTPOLE_SWINGUP } from "../envs/cartpole_swingup/mod.ts";
-import { REACH_AROUND } from "../envs/reach_around/mod.ts";
-import { evaluateScan } from "./scan.ts";
-import { createCpuStepper, vecEnvStepper } from "./stepper.ts";
-import { seedMixture, sineSampler } from "./_toy_task.ts";
+import { CpuVecEnv } from "./batch.ts";
+import { CARTPOLE_SWINGUP } from "./cartpole_swingup/mod.ts";
+import { REACH_AROUND } from "./reach_around/mod.ts";
+import { evaluateScan } from "../eval/scan.ts";
+import { createCpuStepper, vecEnvStepper } from "./wrapper.ts";
+import { seedMixture, sineSampler } from "../testing/toy_task.ts";
 
 Deno.test("createCpuStepper() follows the VecEnv noise and reset conventions exactly", async () => {
   for (const task of [REACH_AROUND, CARTPOLE_SWINGUP]) {

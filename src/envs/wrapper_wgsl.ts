@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { createRolloutLog, type RolloutLog } from "./rollout_log.ts";
+import { createRolloutLog, type RolloutLog } from "./episode_log.ts";
 
 /**
  * Field offsets of one environment's row in the GPU `logs` buffer; `prev1`
@@ -17,7 +17,7 @@ import { createRolloutLog, type RolloutLog } from "./rollout_log.ts";
  *
  * @example
  * ```ts
- * import { GPU_LOG } from "./rollout_log_wgsl.ts";
+ * import { GPU_LOG } from "./wrapper_wgsl.ts";
  * import assert from "node:assert/strict";
  * assert.equal(GPU_LOG.firstSolved, 3);
  * ```
@@ -42,7 +42,7 @@ export const GPU_LOG = Object.freeze({
  *
  * @example
  * ```ts
- * import { gpuLogStride } from "./rollout_log_wgsl.ts";
+ * import { gpuLogStride } from "./wrapper_wgsl.ts";
  * import assert from "node:assert/strict";
  * assert.equal(gpuLogStride(6), 20);
  * ```
@@ -64,7 +64,7 @@ export function gpuLogStride(actionDim: number): number {
  *
  * @example
  * ```ts
- * import { evalStepWgsl } from "./rollout_log_wgsl.ts";
+ * import { evalStepWgsl } from "./wrapper_wgsl.ts";
  * import assert from "node:assert/strict";
  * assert.match(evalStepWgsl(2), /fn eval_step/);
  * ```
@@ -144,7 +144,7 @@ fn eval_step(
  *
  * @example
  * ```ts
- * import { decodeGpuLog, GPU_LOG, gpuLogStride } from "./rollout_log_wgsl.ts";
+ * import { decodeGpuLog, GPU_LOG, gpuLogStride } from "./wrapper_wgsl.ts";
  * import assert from "node:assert/strict";
  * const raw = new Float32Array(2 * gpuLogStride(1));
  * raw[gpuLogStride(1) + GPU_LOG.firstSolved] = 1;

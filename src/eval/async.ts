@@ -31,7 +31,7 @@
  *
  * @module
  */
-import { recordStep } from "./rollout_log.ts";
+import { recordStep } from "../envs/episode_log.ts";
 import { type CpuEvalOptions, firstChunk, startCpuEval } from "./cpu_eval.ts";
 import { computeRunMetrics } from "./metrics.ts";
 import type { DelayForecaster } from "./types.ts";

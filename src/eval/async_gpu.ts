@@ -49,7 +49,7 @@ import {
   runFused,
 } from "./fused_run.ts";
 import { computeRunMetrics } from "./metrics.ts";
-import { decodeGpuLog } from "./rollout_log_wgsl.ts";
+import { decodeGpuLog } from "../envs/wrapper_wgsl.ts";
 import { canScanOnGpu, type ScanGpuResult } from "./scan_gpu.ts";
 import {
   ASYNC_CTRL_FIELDS,

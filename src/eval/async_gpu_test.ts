@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gpuTest } from "../gpu/testing.ts";
+import { gpuTest } from "../testing/gpu.ts";
 import { getTask } from "../envs/registry.ts";
 import { resolveForecaster } from "../latency/forecast.ts";
 import { SEED_PROFILES } from "../latency/presets.ts";
@@ -18,7 +18,7 @@ import {
   loadShippedNet,
   type ParityMethod,
   withParityNets,
-} from "./_gpu_parity.ts";
+} from "../testing/fused_parity.ts";
 
 // The fused GPU async evaluator against evaluateAsync (CPU twin stepper,
 // the same net sampling the starting rows per control step), shipped

@@ -32,11 +32,11 @@ import {
   resolveMethodConfig,
 } from "../rtc/method_config.ts";
 import { checkInt, checkWindow, deriveDelaySeed } from "./common.ts";
-import { ACTION_NOISE_SALT } from "./stepper.ts";
+import { ACTION_NOISE_SALT } from "../envs/wrapper.ts";
 import { type ChunkRecorder, withChunkRecorder } from "../rtc/sample_gpu.ts";
 import { createPhaseRunner, type GpuSplit } from "./gpu_phases.ts";
 import { type FusedSampler, fusedSampler } from "./fused_sampler.ts";
-import { evalStepWgsl, gpuLogStride } from "./rollout_log_wgsl.ts";
+import { evalStepWgsl, gpuLogStride } from "../envs/wrapper_wgsl.ts";
 
 /**
  * Options every GPU-fused evaluator takes.

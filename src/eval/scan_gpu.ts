@@ -42,7 +42,7 @@ import {
 } from "./fused_run.ts";
 import type { GpuSplit } from "./gpu_phases.ts";
 import { computeRunMetrics } from "./metrics.ts";
-import { decodeGpuLog } from "./rollout_log_wgsl.ts";
+import { decodeGpuLog } from "../envs/wrapper_wgsl.ts";
 import { SCAN_PARAMS, scanShader } from "./scan_gpu_wgsl.ts";
 import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
 import { isFusedMethod, weakOf } from "./fused_sampler.ts";

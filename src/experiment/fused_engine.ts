@@ -22,9 +22,9 @@ import {
   canAsyncOnGpu,
   evaluateAsyncGpu,
   type GpuForecaster,
-} from "./async_gpu.ts";
+} from "../eval/async_gpu.ts";
 import type { MatrixPlan } from "./matrix.ts";
-import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
+import { canScanOnGpu, evaluateScanGpu } from "../eval/scan_gpu.ts";
 
 /**
  * What {@linkcode fusedEngine} needs to know about the matrix.

@@ -23,14 +23,18 @@ import {
   runDirectory,
   type RunKey,
 } from "../io/run_folder.ts";
-import { evaluateAsync } from "./async.ts";
-import type { EvalResult, EvalTask } from "./common.ts";
+import { evaluateAsync } from "../eval/async.ts";
+import type { EvalResult, EvalTask } from "../eval/common.ts";
 import { mergeRuns } from "./merge.ts";
 import { formatResultsCsv, resultRow } from "./results.ts";
 import type { ResultRow } from "./results.ts";
-import { evaluateScan } from "./scan.ts";
-import type { EnvStepper } from "./stepper.ts";
-import type { ChunkSampler, DelayForecaster, DelaySource } from "./types.ts";
+import { evaluateScan } from "../eval/scan.ts";
+import type { EnvStepper } from "../envs/wrapper.ts";
+import type {
+  ChunkSampler,
+  DelayForecaster,
+  DelaySource,
+} from "../eval/types.ts";
 
 /**
  * A named delay profile of the matrix.

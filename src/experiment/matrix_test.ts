@@ -6,7 +6,7 @@ import {
   seedMixture,
   taggingSampler,
   toyTask,
-} from "./_toy_task.ts";
+} from "../testing/toy_task.ts";
 
 function plan(root: string, over: Partial<MatrixPlan> = {}): MatrixPlan {
   return {

@@ -12,50 +12,7 @@ import { loadCheckpoint } from "../policy/checkpoint.ts";
 import { createNet, type PolicyNet } from "../policy/net.ts";
 import { type MethodName, resolveMethodConfig } from "../rtc/method_config.ts";
 import { sampleChunk } from "../rtc/sample.ts";
-import type { ChunkSampler } from "./types.ts";
-
-/**
- * The default checkpoint of a task: `exp_runs/checkpoints/<task>/<variant>.safetensors`.
- * Variants shipped: `plain` (H = 8), `sd4` (H = 8, training-time RTC with
- * simulated delay 4) and, for the seed's tail_v1 workflow (Step A / Step D,
- * H = 4), `plain_h4`.
- *
- * @param task The task name.
- * @param variant The policy variant. @default "plain"
- * @returns The path.
- *
- * @example
- * ```ts
- * import { defaultCheckpoint } from "./policy_loader.ts";
- * import assert from "node:assert/strict";
- * assert.equal(defaultCheckpoint("catch"), "exp_runs/checkpoints/catch/plain.safetensors");
- * assert.equal(defaultCheckpoint("reach_around", "plain_h4"), "exp_runs/checkpoints/reach_around/plain_h4.safetensors");
- * ```
- */
-export function defaultCheckpoint(task: string, variant = "plain"): string {
-  return `exp_runs/checkpoints/${task}/${variant}.safetensors`;
-}
-
-/**
- * The checkpoint variant the workflow scripts use by default for a task:
- * `plain_h4` (the seed's chunk length H = 4) where it exists, else `plain`.
- *
- * @param task Task name.
- * @returns The variant name.
- *
- * @example
- * ```ts
- * import { stepVariant } from "./policy_loader.ts";
- * import assert from "node:assert/strict";
- * assert.equal(await stepVariant("reach_around"), "plain_h4");
- * assert.equal(await stepVariant("lander"), "plain");
- * ```
- */
-export async function stepVariant(task: string): Promise<string> {
-  return await exists(defaultCheckpoint(task, "plain_h4"))
-    ? "plain_h4"
-    : "plain";
-}
+import type { ChunkSampler } from "../eval/types.ts";
 
 /**
  * A loaded policy.
@@ -85,14 +42,12 @@ export interface LoadedPolicy {
  * @example
  * ```ts
  * import type { LoadPolicyOptions } from "./policy_loader.ts";
- * const options: LoadPolicyOptions = { backend: "cpu" };
+ * const options: LoadPolicyOptions = { checkpoint: "policy.safetensors", backend: "cpu" };
  * ```
  */
 export interface LoadPolicyOptions {
-  /** Checkpoint path. @default defaultCheckpoint(task.spec.name, variant) */
-  checkpoint?: string;
-  /** Variant used when no checkpoint path is given. @default "plain" */
-  variant?: string;
+  /** Path of the checkpoint (`.safetensors`, see `saveCheckpoint`). */
+  checkpoint: string;
   /** Backend. @default WebGPU when an adapter exists, else the CPU reference */
   backend?: BackendName;
 }
@@ -113,10 +68,9 @@ export interface LoadPolicyOptions {
  */
 export async function loadPolicy(
   task: Task,
-  options: LoadPolicyOptions = {},
+  options: LoadPolicyOptions,
 ): Promise<LoadedPolicy> {
-  const checkpoint = options.checkpoint ??
-    defaultCheckpoint(task.spec.name, options.variant);
+  const checkpoint = options.checkpoint;
   if (!(await exists(checkpoint))) {
     throw new RangeError(
       `Cannot load policy as --checkpoint does not exist (train one with deno task train): current value is "${checkpoint}"`,

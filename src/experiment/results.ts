@@ -6,7 +6,7 @@
  * @module
  */
 import { cellNumber, formatCsv, parseCsv } from "../io/csv.ts";
-import type { RunMetrics } from "./metrics.ts";
+import type { RunMetrics } from "../eval/metrics.ts";
 
 /**
  * The seed's columns, in its order.

@@ -14,7 +14,7 @@ import { formatCsv } from "../io/csv.ts";
 import { formatFixed } from "../io/format.ts";
 import type { ResultRow } from "./results.ts";
 import { wilsonInterval } from "../latency/stats.ts";
-import { mean, sampleStd } from "./stats.ts";
+import { mean, sampleStd } from "../eval/stats.ts";
 
 /**
  * Metrics summarised in the seed's `summary.csv`, in its order.

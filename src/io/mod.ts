@@ -10,3 +10,4 @@ export * from "./format.ts";
 export * from "./provenance.ts";
 export * from "./run_folder.ts";
 export * from "./gif.ts";
+export * from "./safetensors.ts";

@@ -25,7 +25,7 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   type SafeTensor,
-} from "../data/safetensors.ts";
+} from "../io/safetensors.ts";
 import { type ModelConfig, resolveModelConfig } from "./config.ts";
 import { paramLayout } from "./params.ts";
 
@@ -137,7 +137,7 @@ function metaInt(meta: Record<string, string>, key: string, src: string) {
  * @example
  * ```ts
  * import { decodeCheckpoint } from "./checkpoint.ts";
- * import { encodeSafetensors } from "../data/safetensors.ts";
+ * import { encodeSafetensors } from "../io/safetensors.ts";
  * import assert from "node:assert/strict";
  * const bytes = encodeSafetensors([], { metadata: { obs_dim: "2" } });
  * assert.throws(() => decodeCheckpoint(bytes, { source: "a.safetensors" }), /a.safetensors/);

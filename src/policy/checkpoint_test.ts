@@ -8,7 +8,7 @@ import {
 } from "./checkpoint.ts";
 import { resolveModelConfig } from "./config.ts";
 import { paramLayout, randomParams } from "./params.ts";
-import { encodeSafetensors } from "../data/safetensors.ts";
+import { encodeSafetensors } from "../io/safetensors.ts";
 
 const config = resolveModelConfig({
   channelDim: 8,

@@ -32,11 +32,11 @@ import {
   stepsPerEpoch,
 } from "../data/chunks.ts";
 import { datasetLength, type DemoDataset } from "../data/dataset.ts";
-import { decodeSafetensors, encodeSafetensors } from "../data/safetensors.ts";
+import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
 import { exists, writeFileAtomic, writeTextFileAtomic } from "../io/atomic.ts";
 import { formatCsv, parseCsv } from "../io/csv.ts";
 import { uniform } from "../rng/rng.ts";
-import { deriveSeed, fillNormal } from "../rtc/noise.ts";
+import { deriveSeed, fillNormal } from "../rng/noise.ts";
 import {
   type AdamWOptions,
   type AdamWState,

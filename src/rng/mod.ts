@@ -5,3 +5,4 @@
  */
 export * from "./rng.ts";
 export * from "./rng_wgsl.ts";
+export * from "./noise.ts";

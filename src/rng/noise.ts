@@ -12,7 +12,7 @@
  * @module
  */
 
-import { normal, pcg4d } from "../rng/rng.ts";
+import { normal, pcg4d } from "./rng.ts";
 
 /** Tag of the initial flow noise of {@linkcode sampleChunk}-style sampling. */
 export const NOISE_TAG = 0x6e6f6973; // "nois"
@@ -50,7 +50,7 @@ export function deriveSeed(seed: number, counter: number, tag: number): number {
  * @example
  * ```ts
  * import { fillNormal } from "./noise.ts";
- * import { normal } from "../rng/rng.ts";
+ * import { normal } from "./rng.ts";
  * import assert from "node:assert/strict";
  * const z = fillNormal(new Float32Array(3), { seed: 9, stream: 2, start: 1 });
  * assert.equal(z[0], normal(9, 2, 0, 1));

@@ -8,7 +8,6 @@
  */
 export * from "./guidance_weight.ts";
 export * from "./method_config.ts";
-export * from "./noise.ts";
 export * from "./prefix_weights.ts";
 export * from "./sample.ts";
 export * from "./sample_gpu.ts";

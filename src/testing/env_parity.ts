@@ -20,11 +20,11 @@ import {
   getPipeline,
   readBuffer,
 } from "../gpu/kernel.ts";
-import type { Task } from "./types.ts";
+import type { Task } from "../envs/types.ts";
 import assert from "node:assert/strict";
-import { gpuTest } from "../gpu/testing.ts";
+import { gpuTest } from "./gpu.ts";
 import { compileMessages } from "../gpu/kernel.ts";
-import { batchShader } from "./batch_wgsl.ts";
+import { batchShader } from "../envs/batch_wgsl.ts";
 
 /** A lockstep rollout record (see the module doc for layouts). */
 export interface Rollout {

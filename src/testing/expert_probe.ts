@@ -10,8 +10,8 @@
  * @module
  */
 
-import { normal } from "../../rng/rng.ts";
-import type { TaskCpu } from "../types.ts";
+import { normal } from "../rng/rng.ts";
+import type { TaskCpu } from "../envs/types.ts";
 
 /** Options of the probes. */
 export interface ProbeOptions {
@@ -140,12 +140,12 @@ export function chunkedExpert(
   return { solveRate: solved / envs, meanLength: length / envs };
 }
 
-// `deno run -A src/envs/lander/_expert_probe.ts [envs] [seed]` prints the
+// `deno run -A src/testing/expert_probe.ts [envs] [seed]` prints the
 // delay-sensitivity table of the lander and catch experts.
 if (import.meta.main) {
   const envs = Number(Deno.args[0] ?? 1024), seed = Number(Deno.args[1] ?? 7);
-  const { LANDER } = await import("./lander.ts");
-  const { CATCH } = await import("../catch/catch.ts");
+  const { LANDER } = await import("../envs/lander/lander.ts");
+  const { CATCH } = await import("../envs/catch/catch.ts");
   for (const task of [LANDER, CATCH]) {
     const row: string[] = [task.spec.name];
     for (const delay of [0, 1, 2, 3, 4]) {

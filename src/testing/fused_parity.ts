@@ -10,7 +10,7 @@ import {
   type MethodName,
   resolveMethodConfig,
 } from "../rtc/method_config.ts";
-import type { EvalResult } from "./common.ts";
+import type { EvalResult } from "../eval/common.ts";
 
 /**
  * Test helpers of the GPU-fused evaluators' parity tests: the shipped

@@ -9,8 +9,8 @@
  */
 import type { Task, TaskCpu, TaskSpec } from "../envs/types.ts";
 import { uniform } from "../rng/rng.ts";
-import type { CpuStepper } from "./stepper.ts";
-import type { ChunkSampler, DelaySource } from "./types.ts";
+import type { CpuStepper } from "../envs/wrapper.ts";
+import type { ChunkSampler, DelaySource } from "../eval/types.ts";
 
 const f = Math.fround;
 

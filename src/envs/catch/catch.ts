@@ -39,7 +39,7 @@
  * Latency: 0.1 action noise accumulates while a chunk runs open loop against
  * a 0.08 m catch margin, and a delayed feedback controller oscillates. CPU,
  * first episodes of 1024 envs, seed 7, 0.1 action noise (run
- * `deno run -A src/envs/lander/_expert_probe.ts`): the expert solves 0.989
+ * `deno run -A src/testing/expert_probe.ts`): the expert solves 0.989
  * closed loop; fed states 1 / 2 / 4 steps old it solves 0.933 / 0.079 /
  * 0.007; an ideal planner with a perfect model executing chunks of s = 4 open
  * loop solves 0.983 at delay 0, 0.887 at delay 2 and 0.642 at delay 4.

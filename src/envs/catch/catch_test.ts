@@ -7,7 +7,7 @@ import {
   predictCatchLanding,
 } from "./catch_cpu.ts";
 import { CATCH_PARAMS as P } from "./catch_params.ts";
-import { chunkedExpert, delayedExpert } from "../lander/_expert_probe.ts";
+import { chunkedExpert, delayedExpert } from "../../testing/expert_probe.ts";
 
 const { cpu } = CATCH;
 const ENVS = 256;

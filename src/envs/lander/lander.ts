@@ -33,7 +33,7 @@
  *   to the inner side when |padX ± 0.3| > 0.7.
  *
  * Latency (CPU, first episodes of 1024 envs, seed 7, 0.1 action noise; run
- * `deno run -A src/envs/lander/_expert_probe.ts`): the expert solves 0.998
+ * `deno run -A src/testing/expert_probe.ts`): the expert solves 0.998
  * closed loop; fed states 2 / 3 / 4 steps old it solves 0.999 / 0.305 /
  * 0.001; an ideal planner with a perfect model executing chunks of s = 4 open
  * loop solves 0.991 at delay 0, 0.966 at delay 2 and 0.705 at delay 4.
