@@ -1,9 +1,10 @@
 /**
- * Per-rollout bookkeeping shared by the evaluators: the first episode's
+ * The evaluation wrapper's log, kept per environment: the first episode's
  * return, length and solved flag (the upstream log wrapper's
  * `returned_episode_*`), and the smoothness maxima of the executed actions
  * (before noise), over the whole rollout (the seed's definition) and over the
- * first episode only.
+ * first episode only. Every engine records into it (the WGSL twin is
+ * `eval_step` in `wrapper_wgsl.ts`).
  *
  * @module
  */
@@ -147,4 +148,74 @@ export function recordStep(
   h.prev2.set(h.prev1);
   h.prev1.set(actions.subarray(0, log.numEnvs * A));
   log.steps = t + 1;
+}
+
+/**
+ * Means of the first-episode log over finished environments (the seed's
+ * column names).
+ *
+ * @example
+ * ```ts
+ * import type { EpisodeSummary } from "./episode_log.ts";
+ * const rate = (s: EpisodeSummary): number => s.returned_episode_solved;
+ * ```
+ */
+export interface EpisodeSummary {
+  /** Mean first-episode return. */
+  returned_episode_returns: number;
+  /** Mean first-episode length. */
+  returned_episode_lengths: number;
+  /** Fraction of first episodes solved. */
+  returned_episode_solved: number;
+  /** Number of environments whose first episode finished (the means' denominator). */
+  finished: number;
+  /** Number of environments. */
+  n: number;
+}
+
+function kahanMean(values: ArrayLike<number>, mask: Uint8Array): number {
+  let sum = 0;
+  let comp = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!mask[i]) continue;
+    const y = values[i]! - comp;
+    const t = sum + y;
+    comp = t - sum - y;
+    sum = t;
+    count++;
+  }
+  return count === 0 ? NaN : sum / count;
+}
+
+/**
+ * Summarises the first episodes of a log: means over the environments whose
+ * first episode finished (NaN when none did), with compensated sums.
+ *
+ * @param log The log.
+ * @returns The summary.
+ *
+ * @example
+ * ```ts
+ * import { createRolloutLog, summarizeLog } from "./episode_log.ts";
+ * import assert from "node:assert/strict";
+ * const log = createRolloutLog(2, { actionDim: 1 });
+ * log.firstDone.set([1, 1]);
+ * log.firstLength.set([10, 20]);
+ * log.firstSolved.set([1, 0]);
+ * const s = summarizeLog(log);
+ * assert.equal(s.returned_episode_solved, 0.5);
+ * assert.equal(s.returned_episode_lengths, 15);
+ * ```
+ */
+export function summarizeLog(log: RolloutLog): EpisodeSummary {
+  let finished = 0;
+  for (const f of log.firstDone) finished += f ? 1 : 0;
+  return {
+    returned_episode_returns: kahanMean(log.firstReturn, log.firstDone),
+    returned_episode_lengths: kahanMean(log.firstLength, log.firstDone),
+    returned_episode_solved: kahanMean(log.firstSolved, log.firstDone),
+    finished,
+    n: log.numEnvs,
+  };
 }

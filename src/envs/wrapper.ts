@@ -1,13 +1,15 @@
 /**
- * Batched environment stepping for evaluation, with the upstream evaluation
- * wrapper's semantics: Gaussian action noise (std 0.1 by default) added to
- * the executed action before the step, and auto-reset on done.
+ * The evaluation wrapper, as upstream evaluates a task: Gaussian action
+ * noise (std 0.1 by default) added to the executed action before the step,
+ * and auto-reset on done; its log is `episode_log.ts` and its WGSL twin
+ * `wrapper_wgsl.ts`. Every engine steps environments through it: the CPU
+ * stepper here, the batched environments (`batch.ts`) and the GPU-fused
+ * evaluators (`src/eval`).
  *
- * RNG conventions (those of `src/envs/batch.ts`, so the CPU stepper here and
- * a `VecEnv` wrapped by {@linkcode vecEnvStepper} give identical rollouts):
+ * RNG conventions:
  * - reset of environment `e`, episode `k`: `task.reset(state, { seed, env: e, episode: k })`;
  * - action noise of environment `e` at global step `t`, component `j`:
- *   `normal(seed ^ 0x9e3779b9, e, t * 8 + j, 0)` (actionDim ≤ 8).
+ *   `normal(seed ^ ACTION_NOISE_SALT, e, t * 8 + j, 0)` (actionDim ≤ 8).
  *
  * @module
  */
@@ -16,17 +18,59 @@ import type { TaskCpu } from "./types.ts";
 import { normal } from "../rng/rng.ts";
 
 /**
- * Seed salt of the action noise stream.
+ * Seed salt of the action-noise stream: the noise seed is `seed ^ ACTION_NOISE_SALT`.
  *
  * @example
  * ```ts
  * import { ACTION_NOISE_SALT } from "./wrapper.ts";
- * import { NOISE_SEED_XOR } from "./batch.ts";
  * import assert from "node:assert/strict";
- * assert.equal(ACTION_NOISE_SALT, NOISE_SEED_XOR);
+ * assert.equal((7 ^ ACTION_NOISE_SALT) >>> 0, 0x9e3779be);
  * ```
  */
 export const ACTION_NOISE_SALT = 0x9e3779b9;
+
+/**
+ * Default action-noise standard deviation of the evaluation wrapper.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_NOISE_STD } from "./wrapper.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(DEFAULT_NOISE_STD, 0.1);
+ * ```
+ */
+export const DEFAULT_NOISE_STD = 0.1;
+
+/**
+ * Adds the wrapper's action noise in place: `a[i] += noiseStd * normal(seed ^
+ * ACTION_NOISE_SALT, env, t * 8 + i, 0)` in float32 (so `actionDim <= 8`).
+ *
+ * @param action The action of one environment (modified).
+ * @param options Seed, environment, global step and noise std.
+ * @returns `action`.
+ *
+ * @example
+ * ```ts
+ * import { addActionNoise } from "./wrapper.ts";
+ * import assert from "node:assert/strict";
+ * const a = addActionNoise(new Float32Array(2), { seed: 0, env: 0, t: 0, noiseStd: 0.1 });
+ * assert.notEqual(a[0], 0);
+ * assert.deepEqual(addActionNoise(new Float32Array([0.5]), { seed: 0, env: 0, t: 0, noiseStd: 0 }), new Float32Array([0.5]));
+ * ```
+ */
+export function addActionNoise(
+  action: Float32Array,
+  options: { seed: number; env: number; t: number; noiseStd: number },
+): Float32Array {
+  if (options.noiseStd === 0) return action;
+  const noiseSeed = (options.seed ^ ACTION_NOISE_SALT) >>> 0;
+  const std = Math.fround(options.noiseStd);
+  for (let i = 0; i < action.length; i++) {
+    const z = normal(noiseSeed, options.env, (options.t * 8 + i) >>> 0, 0);
+    action[i] = Math.fround(action[i]! + Math.fround(std * z));
+  }
+  return action;
+}
 
 /**
  * What one batched step reports (views valid until the next step).
@@ -142,9 +186,7 @@ export function createCpuStepper(
       `Cannot create stepper as actionDim must be at most 8: current value is ${actionDim}`,
     );
   }
-  const noiseStd = options.actionNoise ?? 0.1;
-  const noiseSeed = (seed ^ ACTION_NOISE_SALT) >>> 0;
-  const std = Math.fround(noiseStd);
+  const noiseStd = options.actionNoise ?? DEFAULT_NOISE_STD;
   const states = Array.from(
     { length: numEnvs },
     () => new Float32Array(stateDim),
@@ -192,14 +234,8 @@ export function createCpuStepper(
       }
       for (let e = 0; e < numEnvs; e++) {
         const t = steps[e]!;
-        for (let j = 0; j < actionDim; j++) {
-          const z = noiseStd === 0
-            ? 0
-            : normal(noiseSeed, e, (t * 8 + j) >>> 0, 0);
-          act[j] = Math.fround(
-            actions[e * actionDim + j]! + Math.fround(std * z),
-          );
-        }
+        act.set(actions.subarray(e * actionDim, (e + 1) * actionDim));
+        addActionNoise(act, { seed, env: e, t, noiseStd });
         task.step(states[e]!, act, out);
         steps[e] = t + 1;
         reward[e] = out[0]!;

@@ -3,7 +3,13 @@ import { CpuVecEnv } from "./batch.ts";
 import { CARTPOLE_SWINGUP } from "./cartpole_swingup/mod.ts";
 import { REACH_AROUND } from "./reach_around/mod.ts";
 import { evaluateScan } from "../eval/scan.ts";
-import { createCpuStepper, vecEnvStepper } from "./wrapper.ts";
+import {
+  ACTION_NOISE_SALT,
+  addActionNoise,
+  createCpuStepper,
+  vecEnvStepper,
+} from "./wrapper.ts";
+import { normal } from "../rng/rng.ts";
 import { seedMixture, sineSampler } from "../testing/toy_task.ts";
 
 Deno.test("createCpuStepper() follows the VecEnv noise and reset conventions exactly", async () => {
@@ -43,4 +49,31 @@ Deno.test("createCpuStepper() noise changes the rollout (the convention test abo
   const a = await run(0.1);
   const b = await run(0);
   assert.notDeepEqual(a.log.firstLength, b.log.firstLength);
+});
+
+Deno.test("addActionNoise() uses normal(seed ^ 0x9e3779b9, env, t * 8 + i, 0)", () => {
+  const a = addActionNoise(new Float32Array([0.5, -0.5]), {
+    seed: 11,
+    env: 3,
+    t: 7,
+    noiseStd: 0.1,
+  });
+  const seed = (11 ^ ACTION_NOISE_SALT) >>> 0;
+  assert.equal(
+    a[0],
+    Math.fround(0.5 + Math.fround(Math.fround(0.1) * normal(seed, 3, 56, 0))),
+  );
+  assert.equal(
+    a[1],
+    Math.fround(-0.5 + Math.fround(Math.fround(0.1) * normal(seed, 3, 57, 0))),
+  );
+  assert.deepEqual(
+    addActionNoise(new Float32Array([0.5]), {
+      seed: 1,
+      env: 0,
+      t: 0,
+      noiseStd: 0,
+    }),
+    new Float32Array([0.5]),
+  );
 });

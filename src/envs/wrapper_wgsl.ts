@@ -1,10 +1,10 @@
 /**
- * WGSL twin of one evaluation control step as the CPU evaluators do it with
- * the CPU twin stepper (`stepper.ts`) and `recordStep` (`rollout_log.ts`):
- * smoothness of the executed action, action noise, the task step, the
- * first-episode log and auto-reset. Shared by the GPU-fused evaluators
- * (`scan_gpu_wgsl.ts`, `async_gpu_wgsl.ts`), plus the decoder of the log
- * they read back.
+ * The evaluation wrapper in WGSL, the twin of the CPU stepper
+ * (`wrapper.ts`) and `recordStep` (`episode_log.ts`): smoothness of the
+ * executed action, action noise, the task step, the first-episode log and
+ * auto-reset, as one function `eval_step`. Used by the batched environments
+ * (`batch_wgsl.ts`) and the GPU-fused evaluators (`src/eval/scan_gpu_wgsl.ts`,
+ * `src/eval/async_gpu_wgsl.ts`), plus the decoder of the log they read back.
  *
  * @module
  */
@@ -52,9 +52,10 @@ export function gpuLogStride(actionDim: number): number {
 }
 
 /**
- * WGSL of `fn eval_step(e, t, a, s, ep)`: one control step of environment
- * `e` at global step `t` executing action `a` (before noise) from state `s`
- * with episode counter `ep` (both updated; auto-reset on done). Expects in
+ * WGSL of `fn eval_step(e, t, a, s, ep) -> vec3<f32>`: one control step of
+ * environment `e` at global step `t` executing action `a` (before noise)
+ * from state `s` with episode counter `ep` (both updated; auto-reset on
+ * done); returns the step's `(reward, done, solved)` (before the reset). Expects in
  * scope: the task's WGSL, RNG_WGSL, `logs: array<f32>` (read-write storage)
  * and uniforms `params.noise_seed: u32`, `params.noise_std: f32`,
  * `params.seed: u32`.
@@ -83,7 +84,7 @@ fn eval_step(
   a_in: array<f32, TASK_ACTION_DIM>,
   s: ptr<function, array<f32, TASK_STATE_DIM>>,
   ep: ptr<function, u32>,
-) {
+) -> vec3<f32> {
   var a = a_in;
   let lg = e * LOG;
   // SMOOTHNESS OF THE EXECUTED ACTIONS (BEFORE NOISE)
@@ -131,6 +132,7 @@ fn eval_step(
     *ep = *ep + 1u;
     *s = task_reset(params.seed, e, *ep);
   }
+  return r;
 }
 `;
 }

@@ -9,8 +9,8 @@
  *
  * Same RNG coordinates as the CPU-orchestrated `evaluateScan` with the CPU
  * twin stepper: delays `profile.sampleAt(deriveDelaySeed(seed), stream, it)`
- * (bit-identical for integer profiles), action noise `normal(seed ^
- * 0x9e3779b9, e, t·8 + j, 0)`, resets `task_reset(seed, e, episode)`, sampler
+ * (bit-identical for integer profiles), action noise and resets of the
+ * evaluation wrapper (`src/envs/wrapper.ts`), sampler
  * counters `it + 1` and streams `e`. Differences: the environment runs its
  * WGSL twin (float32 `sin`/`cos` may differ from the CPU twin by ulps, so a
  * chaotic task can drift apart over an episode) and the first-episode

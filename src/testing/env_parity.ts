@@ -212,7 +212,7 @@ export function registerParityTests(
       [],
     );
     assert.deepEqual(
-      await compileMessages(device, batchShader(task.wgsl)),
+      await compileMessages(device, batchShader(task)),
       [],
     );
   });

@@ -3,14 +3,13 @@
  * catch tests: the solve rate of the expert with action noise and an
  * observation delay, and of an ideal chunking planner executing open loop.
  *
- * Noise convention (as the evaluation wrapper): the executed action is
- * `clip(a + std · normal(seed ^ 0x9e3779b9, env, t * 8 + i))` with t the
- * step index within the first episode and i the action index.
+ * Noise: the evaluation wrapper's `addActionNoise` (`src/envs/wrapper.ts`)
+ * with t the step index within the first episode, then a clip to [-1, 1].
  *
  * @module
  */
 
-import { normal } from "../rng/rng.ts";
+import { addActionNoise } from "../envs/wrapper.ts";
 import type { TaskCpu } from "../envs/types.ts";
 
 /** Options of the probes. */
@@ -31,8 +30,6 @@ export interface ProbeResult {
   meanLength: number;
 }
 
-const NOISE_SALT = 0x9e3779b9;
-
 function addNoise(
   a: Float32Array,
   seed: number,
@@ -40,10 +37,8 @@ function addNoise(
   t: number,
   std: number,
 ) {
-  for (let i = 0; i < a.length; i++) {
-    const z = normal((seed ^ NOISE_SALT) >>> 0, env, t * 8 + i);
-    a[i] = Math.min(1, Math.max(-1, Math.fround(a[i]! + std * z)));
-  }
+  addActionNoise(a, { seed, env, t, noiseStd: std });
+  for (let i = 0; i < a.length; i++) a[i] = Math.min(1, Math.max(-1, a[i]!));
 }
 
 /**
