@@ -15,7 +15,7 @@ export type Rgb = readonly [number, number, number];
  *
  * @example
  * ```ts
- * import { Canvas } from "./_raster.ts";
+ * import { Canvas } from "./raster.ts";
  * import assert from "node:assert/strict";
  * const c = new Canvas({ width: 8, height: 8, xMin: -1, xMax: 1, yMin: -1, yMax: 1, background: [0, 0, 0] });
  * c.circle(0, 0, 0.5, [255, 0, 0]);

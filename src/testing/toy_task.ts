@@ -61,7 +61,7 @@ export function toyTask(maxTimesteps = 40, unreachable = false): Task {
       return { width, height, rgba };
     },
   };
-  return { spec, cpu, wgsl: "" };
+  return { spec, params: {}, cpu, wgsl: "" };
 }
 
 /**

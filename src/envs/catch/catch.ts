@@ -48,11 +48,13 @@
  */
 
 import type { Task } from "../types.ts";
-import { CATCH_CPU, CATCH_SPEC } from "./catch_cpu.ts";
+import { defineTask } from "../task.ts";
+import { CATCH_CPU } from "./catch_cpu.ts";
+import { CATCH_PARAMS, CATCH_SPEC } from "./catch_params.ts";
 import { CATCH_WGSL } from "./catch_wgsl.ts";
 
 /**
- * The catch task (spec, CPU twin, WGSL twin). See the module documentation
+ * The catch task (spec, params, CPU twin, WGSL twin). See the module documentation
  * for observation, action, reward, solved, termination and `maxTimesteps`.
  *
  * @example
@@ -73,8 +75,9 @@ import { CATCH_WGSL } from "./catch_wgsl.ts";
  * assert.deepEqual([caught, out[2]], [3, 1]); // all three balls caught
  * ```
  */
-export const CATCH: Task = {
+export const CATCH: Task = defineTask({
   spec: CATCH_SPEC,
+  params: CATCH_PARAMS,
   cpu: CATCH_CPU,
   wgsl: CATCH_WGSL,
-};
+});

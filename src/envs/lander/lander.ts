@@ -42,11 +42,13 @@
  */
 
 import type { Task } from "../types.ts";
-import { LANDER_CPU, LANDER_SPEC } from "./lander_cpu.ts";
+import { defineTask } from "../task.ts";
+import { LANDER_CPU } from "./lander_cpu.ts";
+import { LANDER_PARAMS, LANDER_SPEC } from "./lander_params.ts";
 import { LANDER_WGSL } from "./lander_wgsl.ts";
 
 /**
- * The lander task (spec, CPU twin, WGSL twin). See the module documentation
+ * The lander task (spec, params, CPU twin, WGSL twin). See the module documentation
  * for observation, action, reward, solved, termination and `maxTimesteps`.
  *
  * @example
@@ -65,8 +67,9 @@ import { LANDER_WGSL } from "./lander_wgsl.ts";
  * assert.equal(out[2], 1); // the expert lands softly on the pad
  * ```
  */
-export const LANDER: Task = {
+export const LANDER: Task = defineTask({
   spec: LANDER_SPEC,
+  params: LANDER_PARAMS,
   cpu: LANDER_CPU,
   wgsl: LANDER_WGSL,
-};
+});
