@@ -20,8 +20,12 @@ import { errorLine, parseIntFlag } from "./args.ts";
  * @returns Exit code: 0 done, 2 bad input.
  *
  * @example
- * ```ts ignore
- * Deno.exit(await generateDataMain(Deno.args));
+ * ```ts
+ * import { generateDataMain } from "./generate_data.ts";
+ * import assert from "node:assert/strict";
+ * const lines: string[] = [];
+ * assert.equal(await generateDataMain(["--help"], { stdout: (l) => lines.push(l) }), 0);
+ * assert.match(lines[0]!, /^Usage:/);
  * ```
  */
 export async function generateDataMain(

@@ -208,8 +208,12 @@ export interface StepAMainOptions {
  * @returns Exit code: 0 done, 1 failed, 2 bad input.
  *
  * @example
- * ```ts ignore
- * Deno.exit(await stepAMain(Deno.args));
+ * ```ts
+ * import { stepAMain } from "./stepa.ts";
+ * import assert from "node:assert/strict";
+ * const lines: string[] = [];
+ * assert.equal(await stepAMain(["--help"], { stdout: (l) => lines.push(l) }), 0);
+ * assert.match(lines[0]!, /^Usage:/);
  * ```
  */
 export async function stepAMain(

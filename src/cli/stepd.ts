@@ -192,8 +192,12 @@ async function readProfiles(
  * @returns The exit code: 0 done, 1 a run failed, 2 bad input (nothing written).
  *
  * @example
- * ```ts ignore
- * Deno.exit(await stepDMain(Deno.args));
+ * ```ts
+ * import { stepDMain } from "./stepd.ts";
+ * import assert from "node:assert/strict";
+ * const lines: string[] = [];
+ * assert.equal(await stepDMain(["--help"], { stdout: (l) => lines.push(l) }), 0);
+ * assert.match(lines[0]!, /^Usage:/);
  * ```
  */
 export async function stepDMain(

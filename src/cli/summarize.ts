@@ -222,8 +222,12 @@ export async function summarizeRoot(
  * @returns Exit code: 0 done, 2 bad input.
  *
  * @example
- * ```ts ignore
- * Deno.exit(await summarizeMain(Deno.args));
+ * ```ts
+ * import { summarizeMain } from "./summarize.ts";
+ * import assert from "node:assert/strict";
+ * const lines: string[] = [];
+ * assert.equal(await summarizeMain(["--help"], { stdout: (l) => lines.push(l) }), 0);
+ * assert.match(lines[0]!, /^Usage:/);
  * ```
  */
 export async function summarizeMain(

@@ -31,8 +31,12 @@ import {
  * @returns Exit code: 0 done, 1 failed, 2 bad input.
  *
  * @example
- * ```ts ignore
- * Deno.exit(await sweepMain(Deno.args));
+ * ```ts
+ * import { sweepMain } from "./sweep.ts";
+ * import assert from "node:assert/strict";
+ * const lines: string[] = [];
+ * assert.equal(await sweepMain(["--help"], { stdout: (l) => lines.push(l) }), 0);
+ * assert.match(lines[0]!, /^Usage:/);
  * ```
  */
 export async function sweepMain(

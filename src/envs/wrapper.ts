@@ -96,9 +96,14 @@ export interface StepOutcome {
  * N environments advanced together.
  *
  * @example
- * ```ts ignore
- * const obs = await stepper.reset();
+ * ```ts
+ * import { createCpuStepper, type EnvStepper } from "./wrapper.ts";
+ * import { REACH_AROUND } from "./reach_around/mod.ts";
+ * import assert from "node:assert/strict";
+ * const stepper: EnvStepper = createCpuStepper(REACH_AROUND.cpu, { numEnvs: 2, seed: 0 });
+ * await stepper.reset();
  * const out = await stepper.step(new Float32Array(stepper.numEnvs * stepper.actionDim));
+ * assert.equal(out.obs.length, 2 * stepper.obsDim);
  * ```
  */
 export interface EnvStepper {
@@ -163,11 +168,14 @@ export interface CpuStepper extends EnvStepper {
  * @throws {RangeError} If numEnvs is not a positive integer or actionDim exceeds 8.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { createCpuStepper } from "./wrapper.ts";
  * import { getTask } from "./registry.ts";
+ * import assert from "node:assert/strict";
  * const stepper = createCpuStepper(getTask("reach_around").cpu, { numEnvs: 4, seed: 0 });
  * const obs = await stepper.reset();
+ * assert.equal(obs.length, 4 * 9);
+ * assert.deepEqual([...stepper.episodes], [0, 0, 0, 0]);
  * ```
  */
 export function createCpuStepper(

@@ -59,15 +59,25 @@ export interface ScanOptions extends CpuEvalOptions {
  * @throws {RangeError} On invalid sizes or a sampler returning a wrong-sized chunk.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { createNet, initParams, paramLayout, resolveModelConfig } from "../policy/mod.ts";
+ * import { getBackend } from "../gpu/backend.ts";
+ * const config = resolveModelConfig({ channelDim: 8, channelHiddenDim: 16, tokenHiddenDim: 8, numLayers: 1, actionChunkSize: 4 });
+ * const dims = { obsDim: 9, actionDim: 2 };
+ * const params = initParams(paramLayout(config, dims), { seed: 0 });
+ * const net = await createNet(await getBackend({ backend: "cpu" }), { config, ...dims, params });
  * import { evaluateScan } from "./scan.ts";
- * const result = await evaluateScan(task, {
+ * import { REACH_AROUND } from "../envs/mod.ts";
+ * import { resolveMethodConfig, sampleChunk } from "../rtc/mod.ts";
+ * import { resolveProfile, SEED_PROFILES } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * const method = resolveMethodConfig({ method: "naive" });
+ * const result = await evaluateScan(REACH_AROUND, {
  *   sampler: (req) => sampleChunk(net, req, method),
- *   initialSampler: (req) => sampleChunk(net, req, naive),
  *   profile: resolveProfile(SEED_PROFILES.long_tail),
- *   seed: 0, numEnvs: 256, horizon: 4, executeHorizon: 1,
+ *   seed: 0, numEnvs: 2, horizon: 4, executeHorizon: 1,
  * });
- * console.log(result.metrics.returned_episode_solved);
+ * assert.ok(result.metrics.returned_episode_solved >= 0);
  * ```
  */
 export async function evaluateScan(

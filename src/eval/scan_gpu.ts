@@ -133,13 +133,26 @@ export function canScanOnGpu(net: PolicyNet, method: MethodConfig): boolean {
  * @throws {RangeError} On invalid sizes.
  *
  * @example
- * ```ts ignore
- * import { evaluateScanGpu } from "./scan_gpu.ts";
- * const result = await evaluateScanGpu(getTask("reach_around"), {
- *   net, method: resolveMethodConfig({ method: "realtime" }),
- *   profile: resolveProfile(SEED_PROFILES.long_tail), seed: 0, numEnvs: 256,
- * });
- * console.log(result.metrics.returned_episode_solved);
+ * ```ts
+ * import { createNet, initParams, paramLayout, resolveModelConfig } from "../policy/mod.ts";
+ * import { getBackend } from "../gpu/backend.ts";
+ * import { getTask } from "../envs/mod.ts";
+ * import { resolveMethodConfig } from "../rtc/mod.ts";
+ * import { resolveProfile, SEED_PROFILES } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * const config = resolveModelConfig({ channelDim: 8, channelHiddenDim: 16, tokenHiddenDim: 8, numLayers: 1, actionChunkSize: 4 });
+ * const dims = { obsDim: 9, actionDim: 2 };
+ * const backend = await getBackend();
+ * if (backend.backend === "webgpu") { // the fused engine needs an adapter
+ *   const net = await createNet(backend, { config, ...dims, params: initParams(paramLayout(config, dims), { seed: 0 }) });
+ *   const { evaluateScanGpu } = await import("./scan_gpu.ts");
+ *   const result = await evaluateScanGpu(getTask("reach_around"), {
+ *     net, method: resolveMethodConfig({ method: "realtime" }),
+ *     profile: resolveProfile(SEED_PROFILES.long_tail), seed: 0, numEnvs: 2,
+ *   });
+ *   assert.ok(result.metrics.returned_episode_solved >= 0);
+ *   net.destroy?.();
+ * }
  * ```
  */
 export async function evaluateScanGpu(

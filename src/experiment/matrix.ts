@@ -191,8 +191,22 @@ function fail(field: string, rule: string, value: unknown): never {
  * @throws {RangeError} Naming the field and value.
  *
  * @example
- * ```ts ignore
- * const runs = planRuns(plan);
+ * ```ts
+ * import { REACH_AROUND } from "../envs/mod.ts";
+ * import { resolveProfile } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * const zeros = (req: { batch: number }) =>
+ *   Promise.resolve({ chunk: new Float32Array(req.batch * 4 * 2) });
+ * const config = { kind: "fixed" as const, delay: 1 };
+ * const plan = {
+ *   root: "unused", level: "reach_around", task: REACH_AROUND,
+ *   profiles: [{ name: "fixed_1", profile: resolveProfile(config), config }],
+ *   methods: [{ name: "zeros", sampler: zeros }],
+ *   seeds: [0, 1], rollouts: 2, horizon: 4, executeHorizon: 1, evaluator: "scan" as const,
+ * };
+ * import { planRuns } from "./matrix.ts";
+ * assert.deepEqual(planRuns(plan).map((k) => k.seed), [0, 1]);
+ * assert.throws(() => planRuns({ ...plan, seeds: [] }), RangeError);
  * ```
  */
 export function planRuns(plan: MatrixPlan): RunKey[] {
@@ -289,8 +303,22 @@ function fmtDuration(seconds: number): string {
  * @returns The evaluation result.
  *
  * @example
- * ```ts ignore
- * const result = await evaluateRun(plan, { profile: "long_tail", method: "naive", seed: 0 });
+ * ```ts
+ * import { REACH_AROUND } from "../envs/mod.ts";
+ * import { resolveProfile } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * const zeros = (req: { batch: number }) =>
+ *   Promise.resolve({ chunk: new Float32Array(req.batch * 4 * 2) });
+ * const config = { kind: "fixed" as const, delay: 1 };
+ * const plan = {
+ *   root: "unused", level: "reach_around", task: REACH_AROUND,
+ *   profiles: [{ name: "fixed_1", profile: resolveProfile(config), config }],
+ *   methods: [{ name: "zeros", sampler: zeros }],
+ *   seeds: [0, 1], rollouts: 2, horizon: 4, executeHorizon: 1, evaluator: "scan" as const,
+ * };
+ * import { evaluateRun } from "./matrix.ts";
+ * const result = await evaluateRun(plan, { profile: "fixed_1", method: "zeros", seed: 0 });
+ * assert.equal(result.metrics.d_p50, 1);
  * ```
  */
 export async function evaluateRun(
@@ -351,9 +379,25 @@ async function evaluateRunWithEngine(
  * @throws {RangeError} If the plan is invalid (before anything is written).
  *
  * @example
- * ```ts ignore
- * const report = await runMatrix(plan, { shard: { index: 0, count: 2 } });
- * console.log(report.ran.length, report.resultsAll);
+ * ```ts
+ * import { REACH_AROUND } from "../envs/mod.ts";
+ * import { resolveProfile } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * const zeros = (req: { batch: number }) =>
+ *   Promise.resolve({ chunk: new Float32Array(req.batch * 4 * 2) });
+ * const config = { kind: "fixed" as const, delay: 1 };
+ * const plan = {
+ *   root: await Deno.makeTempDir(), level: "reach_around", task: REACH_AROUND,
+ *   profiles: [{ name: "fixed_1", profile: resolveProfile(config), config }],
+ *   methods: [{ name: "zeros", sampler: zeros }],
+ *   seeds: [0, 1], rollouts: 2, horizon: 4, executeHorizon: 1, evaluator: "scan" as const,
+ * };
+ * import { runMatrix } from "./matrix.ts";
+ * const report = await runMatrix(plan, { progress: () => {} });
+ * assert.equal(report.ran.length, 2);
+ * const again = await runMatrix(plan, { progress: () => {} }); // finished runs are skipped
+ * assert.equal(again.skipped.length, 2);
+ * await Deno.remove(plan.root, { recursive: true });
  * ```
  */
 export async function runMatrix(

@@ -33,8 +33,25 @@ export const RESULTS_ALL_FILE = "results_all.csv";
  * @throws {RangeError} If no finished run exists under root.
  *
  * @example
- * ```ts ignore
- * const { resultsAll, rows } = await mergeRuns("exp_runs/tail_v1");
+ * ```ts
+ * import { REACH_AROUND } from "../envs/mod.ts";
+ * import { resolveProfile } from "../latency/mod.ts";
+ * import { runMatrix } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * const zeros = (req: { batch: number }) =>
+ *   Promise.resolve({ chunk: new Float32Array(req.batch * 4 * 2) });
+ * const config = { kind: "fixed" as const, delay: 1 };
+ * const plan = {
+ *   root: await Deno.makeTempDir(), level: "reach_around", task: REACH_AROUND,
+ *   profiles: [{ name: "fixed_1", profile: resolveProfile(config), config }],
+ *   methods: [{ name: "zeros", sampler: zeros }],
+ *   seeds: [0, 1], rollouts: 2, horizon: 4, executeHorizon: 1, evaluator: "scan" as const,
+ * };
+ * import { mergeRuns } from "./merge.ts";
+ * await runMatrix(plan, { progress: () => {} });
+ * const { rows } = await mergeRuns(plan.root);
+ * assert.equal(rows.length, 2);
+ * await Deno.remove(plan.root, { recursive: true });
  * ```
  */
 export async function mergeRuns(

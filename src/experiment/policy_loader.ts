@@ -61,9 +61,19 @@ export interface LoadPolicyOptions {
  * @throws {RangeError} If the checkpoint does not exist or does not fit the task.
  *
  * @example
- * ```ts ignore
- * const policy = await loadPolicy(getTask("reach_around"), { backend: "cpu" });
- * const sampler = policy.samplerFor("realtime");
+ * ```ts
+ * import { loadPolicy } from "./policy_loader.ts";
+ * import { getTask } from "../envs/mod.ts";
+ * import { initParams, paramLayout, saveCheckpoint, SMALL_MODEL_CONFIG as config } from "../policy/mod.ts";
+ * import assert from "node:assert/strict";
+ * const task = getTask("reach_around");
+ * const dims = { obsDim: task.spec.obsDim, actionDim: task.spec.actionDim };
+ * const checkpoint = `${await Deno.makeTempDir()}/plain.safetensors`;
+ * await saveCheckpoint(checkpoint, { config, ...dims, params: initParams(paramLayout(config, dims), { seed: 0 }) });
+ * const policy = await loadPolicy(task, { checkpoint, backend: "cpu" });
+ * const sampler = policy.samplerFor("naive");
+ * const { chunk } = await sampler({ batch: 1, obs: new Float32Array(9), seed: 0, counter: 0 });
+ * assert.equal(chunk.length, policy.horizon * 2);
  * ```
  */
 export async function loadPolicy(

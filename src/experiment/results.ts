@@ -160,9 +160,19 @@ export interface ResultLabel {
  * @returns The row.
  *
  * @example
- * ```ts ignore
- * const row = resultRow(result.metrics, { profile: "long_tail", method: "naive", seed: 0,
- *   level: "reach_around", executeHorizon: 1, evaluator: "scan", rollouts: 256, horizon: 8 });
+ * ```ts
+ * import { formatResultsCsv, resultRow } from "./results.ts";
+ * import { evaluateScan } from "../eval/mod.ts";
+ * import { REACH_AROUND } from "../envs/mod.ts";
+ * import { resolveProfile } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * const zeros = (req: { batch: number }) => Promise.resolve({ chunk: new Float32Array(req.batch * 8) });
+ * const result = await evaluateScan(REACH_AROUND, {
+ *   sampler: zeros, profile: resolveProfile({ kind: "fixed", delay: 0 }), seed: 0, numEnvs: 2, horizon: 4,
+ * });
+ * const row = resultRow(result.metrics, { profile: "fixed_0", method: "zeros", seed: 0,
+ *   level: "reach_around", executeHorizon: 1, evaluator: "scan", rollouts: 2, horizon: 4 });
+ * assert.match(formatResultsCsv([row]), /^profile,method,seed,level,/);
  * ```
  */
 export function resultRow(metrics: RunMetrics, label: ResultLabel): ResultRow {

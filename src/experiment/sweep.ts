@@ -92,8 +92,17 @@ export interface SweepOptions {
  * @returns The merged rows.
  *
  * @example
- * ```ts ignore
- * const rows = await runSweep(task, { samplerFor, horizon: 8, methods: ["naive", "realtime"], rollouts: 64, out: "exp_runs/sweep" });
+ * ```ts
+ * import { runSweep } from "./sweep.ts";
+ * import { REACH_AROUND } from "../envs/mod.ts";
+ * import assert from "node:assert/strict";
+ * const out = await Deno.makeTempDir();
+ * const zeros = () => (req: { batch: number }) => Promise.resolve({ chunk: new Float32Array(req.batch * 8) });
+ * const rows = await runSweep(REACH_AROUND, {
+ *   samplerFor: zeros, horizon: 4, delays: [0, 1], methods: ["naive"], rollouts: 2, out, progress: () => {},
+ * });
+ * assert.equal(rows.length, 7); // (d, s) = (0, 1..4) and (1, 1..3), one seed
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export async function runSweep(

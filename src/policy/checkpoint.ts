@@ -302,8 +302,16 @@ export function decodeCheckpoint(
  * @returns A promise that settles once the file is in place.
  *
  * @example
- * ```ts ignore
- * await saveCheckpoint("exp_runs/policies/catch.safetensors", { config, obsDim, actionDim, params, task: "catch" });
+ * ```ts
+ * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+ * import { initParams, paramLayout } from "./params.ts";
+ * import { SMALL_MODEL_CONFIG as config } from "./config.ts";
+ * import assert from "node:assert/strict";
+ * const dims = { obsDim: 23, actionDim: 1 };
+ * const params = initParams(paramLayout(config, dims), { seed: 0 });
+ * const path = `${await Deno.makeTempDir()}/catch.safetensors`;
+ * await saveCheckpoint(path, { config, ...dims, params, task: "catch" });
+ * assert.equal((await loadCheckpoint(path)).task, "catch");
  * ```
  */
 export async function saveCheckpoint(
@@ -321,9 +329,19 @@ export async function saveCheckpoint(
  * @throws {SyntaxError|TypeError|RangeError} See {@linkcode decodeCheckpoint}; messages name the file and tensor.
  *
  * @example
- * ```ts ignore
- * const { config, obsDim, actionDim, params } = await loadCheckpoint("exp_runs/policies/catch.safetensors");
- * const net = await createNet(await getBackend(), { config, obsDim, actionDim, params });
+ * ```ts
+ * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+ * import { initParams, paramLayout } from "./params.ts";
+ * import { SMALL_MODEL_CONFIG } from "./config.ts";
+ * import { createNet } from "./net.ts";
+ * import { getBackend } from "../gpu/backend.ts";
+ * import assert from "node:assert/strict";
+ * const path = `${await Deno.makeTempDir()}/policy.safetensors`;
+ * const layout = paramLayout(SMALL_MODEL_CONFIG, { obsDim: 9, actionDim: 2 });
+ * await saveCheckpoint(path, { config: SMALL_MODEL_CONFIG, obsDim: 9, actionDim: 2, params: initParams(layout, { seed: 0 }) });
+ * const { config, obsDim, actionDim, params } = await loadCheckpoint(path);
+ * const net = await createNet(await getBackend({ backend: "cpu" }), { config, obsDim, actionDim, params });
+ * assert.equal(net.config.actionChunkSize, 4);
  * ```
  */
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {
