@@ -7,7 +7,7 @@
  *   controller acting on stale state.
  * - `delay` d with `chunk` `{ horizon H, executeHorizon s }`: the expert acts
  *   as an ideal action-chunking policy executed like the seed's `scan`
- *   evaluator (DESIGN.md 6.1) with a fixed delay d. Each chunk is the
+ *   evaluator (`docs/SEMANTICS.md` §6) with a fixed delay d. Each chunk is the
  *   expert's plan for the next H steps, computed by rolling the noise-free
  *   CPU twin forward from the current state; per iteration, position i < s
  *   of the executed actions comes from the previous chunk (shifted by s,

@@ -1,5 +1,5 @@
 /**
- * The asynchronous evaluator (`async`, DESIGN 6.2): RTC's Algorithm 1 run
+ * The asynchronous evaluator (`async`, `docs/SEMANTICS.md` §7): RTC's Algorithm 1 run
  * per environment in simulated control steps.
  *
  * Per environment, a controller executes one action per control step; one

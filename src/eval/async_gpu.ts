@@ -1,6 +1,6 @@
 /**
- * The GPU-fused `async` evaluator: RTC Algorithm 1 of `async.ts` (DESIGN
- * 6.2) with everything on the GPU. Per control step one submission records
+ * The GPU-fused `async` evaluator: RTC Algorithm 1 of `async.ts` (`docs/SEMANTICS.md`
+ * §7) with everything on the GPU. Per control step one submission records
  * `async_begin` (land due inferences; start new ones: delay draw, forecast,
  * frozen prefix, call record), the chunk sampler over every environment
  * (`withChunkRecorder`), and `async_execute` (keep the chunks of the

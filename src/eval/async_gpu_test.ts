@@ -24,7 +24,7 @@ import {
 // the same net sampling the starting rows per control step), shipped
 // reach_around policies, 32 rollouts, long-tail delays (spikes of 4 steps
 // starve an H=4 policy, so p_starve > 0 is exercised); tolerances in
-// _gpu_parity.ts.
+// src/testing/fused_parity.ts.
 const N = 32;
 
 async function compare(

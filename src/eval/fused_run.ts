@@ -1,6 +1,6 @@
 /**
  * What the GPU-fused evaluators (`scan_gpu.ts`, `async_gpu.ts`) share: the
- * checks of net, method and task, the standard bindings and helpers of
+ * checks of net, method and task, the standard bindings and functions of
  * their shaders, and the run harness (sampler session, the run's own
  * buffers, reset and initial chunk, per-iteration submissions, one
  * readback).

@@ -1,5 +1,5 @@
 /**
- * Per-run metrics (DESIGN 6.4). Keys are the CSV column names: the seed's
+ * Per-run metrics (`docs/SEMANTICS.md` §9). Keys are the CSV column names: the seed's
  * columns first, then the new ones.
  *
  * @module

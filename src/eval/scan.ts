@@ -1,5 +1,5 @@
 /**
- * The seed-compatible evaluator (`scan`, DESIGN 6.1), a faithful port of the
+ * The seed-compatible evaluator (`scan`, `docs/SEMANTICS.md` §6), a faithful port of the
  * seed's `eval_flow.eval`:
  *
  * 1. the first chunk comes from the initial sampler (the seed: `naive`) at

@@ -1,6 +1,6 @@
 /**
  * The GPU-fused `scan` evaluator: the seed-compatible evaluation of
- * `scan.ts` (DESIGN 6.1) with everything on the GPU. Per iteration one
+ * `scan.ts` (`docs/SEMANTICS.md` §6) with everything on the GPU. Per iteration one
  * submission records the delay draw (`scan_begin`), every dispatch of the
  * chunk sampler (`withChunkRecorder` of `src/rtc/sample_gpu.ts`) and the
  * execution of `s` actions with environment stepping, action noise,

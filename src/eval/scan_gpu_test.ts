@@ -18,7 +18,7 @@ import {
 
 // The fused GPU evaluator against the CPU-orchestrated one (CPU twin
 // stepper, the same net sampling chunk by chunk), shipped reach_around
-// policies, 32 rollouts; tolerances in _gpu_parity.ts.
+// policies, 32 rollouts; tolerances in src/testing/fused_parity.ts.
 const N = 32;
 
 async function compare(

@@ -1,5 +1,5 @@
 /**
- * Behaviour cloning of a FlowPolicy by flow matching (DESIGN §4, upstream
+ * Behaviour cloning of a FlowPolicy by flow matching (`docs/SEMANTICS.md` §4, upstream
  * `train_flow.py`): per step a batch of action chunks, `t ~ U(0,1)`,
  * `ε ~ N(0, I)`, the net's `lossAndGrad` (`x_t = (1−t)ε + t·a`, target
  * `a − ε`), global-norm clipping and AdamW.

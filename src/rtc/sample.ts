@@ -1,5 +1,5 @@
 /**
- * `sampleChunk`: one batched chunk inference with any method of DESIGN §4
+ * `sampleChunk`: one batched chunk inference with any method of `docs/SEMANTICS.md` §3
  * (naive, realtime, hard masking, BID, training-time RTC; temporal
  * ensembling samples like naive and ensembles at execution time, see
  * `temporal_ensemble.ts`).

@@ -1,5 +1,5 @@
 /**
- * Private test helpers shared by every task's parity test:
+ * Private test code shared by every task's parity test:
  * {@linkcode registerParityTests} registers both GPU tests of a task; roll a
  * task's CPU twin and its WGSL twin in lockstep from the same seeded starts
  * with the same action sequence (auto-reset to the next episode on done).

@@ -1,5 +1,5 @@
 /**
- * Private test helper: a tiny per-token linear {@linkcode PolicyNet}
+ * Private test double: a tiny per-token linear {@linkcode PolicyNet}
  * `v[b,i,j] = alpha·x[b,i,j] + gamma·time[b,i] + kappa·Σ_o obs[b,o]`, whose
  * Jacobian is `alpha·I`, so guidance math can be checked by hand.
  *

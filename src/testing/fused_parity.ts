@@ -13,7 +13,7 @@ import {
 import type { EvalResult } from "../eval/common.ts";
 
 /**
- * Test helpers of the GPU-fused evaluators' parity tests: the shipped
+ * Shared setup of the GPU-fused evaluators' parity tests: the shipped
  * reach_around checkpoints on a device, and the comparison of a fused run
  * with the CPU-orchestrated one.
  *

@@ -1,5 +1,5 @@
 /**
- * Test helpers for GPU tests: one shared `ignore` decision (no adapter means
+ * Shared setup of the GPU tests: one shared `ignore` decision (no adapter means
  * the test is reported as ignored, never as passed) and a fresh device per
  * test that is destroyed afterwards.
  *

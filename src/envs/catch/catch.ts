@@ -15,9 +15,9 @@
  *   cross the floor (walls folded in, the expert's prediction) and `landT` the
  *   time until then (s). A ball that is not falling (not yet released, or
  *   caught) reads all zeros, so the policy only learns of a ball when it
- *   appears. (Until session 9 the observation had no `landX`/`landT`; the
- *   policy trained on it plateaued at 0.80 solved, its misses 0.13–0.19 m
- *   off: the folded landing point is hard to learn from x, y, vx, vy.)
+ *   appears. `landX` and `landT` are given because the folded landing point
+ *   is hard to learn from x, y, vx, vy alone: a policy trained without them
+ *   reaches 0.80 solved, its misses 0.13–0.19 m off.
  * - **Action** (1, clipped to [-1, 1]): paddle acceleration, 12 m/s² at
  *   |a| = 1; the paddle speed is limited to 3 m/s and the paddle (half-width
  *   0.1 m) stops at the walls.

@@ -19,7 +19,7 @@ const SPAN = 2 * (1 - P.ballRadius);
  * WGSL source of the catch task: the generated header (`TASK_*`, `CATCH_*`), `task_reset`,
  * `task_step`, `task_observe` and `task_expert` with the signatures of the
  * environment contract (`src/envs/types.ts`). Expects `RNG_WGSL` to be
- * concatenated before it. Helper names start with `catch_`.
+ * concatenated before it. Its own functions are named `catch_*`.
  *
  * @example
  * ```ts

@@ -16,7 +16,7 @@ const lit = wgslFloat;
  * WGSL source of the lander task: the generated header (`TASK_*`, `LANDER_*`), `task_reset`,
  * `task_step`, `task_observe` and `task_expert` with the signatures of the
  * environment contract (`src/envs/types.ts`). Expects `RNG_WGSL` to be
- * concatenated before it. Helper names start with `lander_`.
+ * concatenated before it. Its own functions are named `lander_*`.
  *
  * @example
  * ```ts
