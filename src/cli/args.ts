@@ -188,3 +188,40 @@ export function errorLine(error: unknown): string {
   const msg = error instanceof Error ? error.message : String(error);
   return msg.replace(/\s*\n\s*/g, " ").trim();
 }
+
+/**
+ * Runs a command's body and turns a thrown error into one `<name>: error:`
+ * line and exit code 2.
+ *
+ * @param name Script name for the message, e.g. `"train.ts"`.
+ * @param options The body (its exit code; none means 0) and where errors go.
+ * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { exitCodeOf } from "./args.ts";
+ * import assert from "node:assert/strict";
+ * const lines: string[] = [];
+ * const code = await exitCodeOf("x.ts", {
+ *   run: () => Promise.reject(new RangeError("bad --n")),
+ *   stderr: (l) => lines.push(l),
+ * });
+ * assert.deepEqual([code, lines[0]], [2, "x.ts: error: bad --n"]);
+ * ```
+ */
+export async function exitCodeOf(
+  name: string,
+  options: {
+    run: () => Promise<number | void>;
+    stderr?: (line: string) => void;
+  },
+): Promise<number> {
+  try {
+    return (await options.run()) ?? 0;
+  } catch (e) {
+    (options.stderr ?? ((l: string) => console.error(l)))(
+      `${name}: error: ${errorLine(e)}`,
+    );
+    return 2;
+  }
+}

@@ -28,7 +28,7 @@ import { generateDemonstrations } from "../data/demonstrations.ts";
 import { loadPolicy } from "../experiment/policy_loader.ts";
 import { createCpuStepper } from "../envs/wrapper.ts";
 import { parseBackendName } from "../gpu/backend.ts";
-import { errorLine, parseIntFlag } from "./args.ts";
+import { exitCodeOf, parseIntFlag } from "./args.ts";
 
 const HELP =
   `Usage: deno run -A scripts/dagger_data.ts --task <name> --checkpoint <path> [options]
@@ -179,12 +179,8 @@ export async function daggerDataMain(
   args: string[],
   options: { stderr?: (line: string) => void } = {},
 ): Promise<number> {
-  const err = options.stderr ?? ((l: string) => console.error(l));
-  try {
-    await run(args);
-    return 0;
-  } catch (e) {
-    err(`dagger_data.ts: error: ${errorLine(e)}`);
-    return 2;
-  }
+  return await exitCodeOf("dagger_data.ts", {
+    run: () => run(args),
+    stderr: options.stderr,
+  });
 }

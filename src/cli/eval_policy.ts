@@ -16,7 +16,7 @@ import { parseBackendName } from "../gpu/backend.ts";
 import { getTask } from "../envs/registry.ts";
 import { resolveProfile } from "../latency/mod.ts";
 import { METHOD_NAMES } from "../rtc/method_config.ts";
-import { errorLine, parseChoice, parseIntFlag } from "./args.ts";
+import { exitCodeOf, parseChoice, parseIntFlag } from "./args.ts";
 import { loadPolicy } from "../experiment/policy_loader.ts";
 import { defaultCheckpoint } from "./checkpoints.ts";
 import { evaluateScan } from "../eval/scan.ts";
@@ -114,12 +114,8 @@ export async function evalPolicyMain(
   args: string[],
   options: { stderr?: (line: string) => void } = {},
 ): Promise<number> {
-  const err = options.stderr ?? ((l: string) => console.error(l));
-  try {
-    const code = await run(args);
-    return code;
-  } catch (e) {
-    err(`eval_policy.ts: error: ${errorLine(e)}`);
-    return 2;
-  }
+  return await exitCodeOf("eval_policy.ts", {
+    run: () => run(args),
+    stderr: options.stderr,
+  });
 }

@@ -30,7 +30,7 @@ import {
 import { createNet } from "../policy/net.ts";
 import { initParams, paramLayout } from "../policy/params.ts";
 import { trainPolicy } from "../policy/train.ts";
-import { errorLine, parseIntFlag } from "./args.ts";
+import { exitCodeOf, parseIntFlag } from "./args.ts";
 
 const HELP = `Usage: deno task train --task <name> [options]
 
@@ -213,12 +213,8 @@ export async function trainMain(
   args: string[],
   options: { stderr?: (line: string) => void } = {},
 ): Promise<number> {
-  const err = options.stderr ?? ((l: string) => console.error(l));
-  try {
-    await run(args);
-    return 0;
-  } catch (e) {
-    err(`train.ts: error: ${errorLine(e)}`);
-    return 2;
-  }
+  return await exitCodeOf("train.ts", {
+    run: () => run(args),
+    stderr: options.stderr,
+  });
 }
