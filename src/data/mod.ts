@@ -1,6 +1,6 @@
 /**
- * Expert demonstration datasets (safetensors files), action-chunk batching
- * for training, and the safetensors codec shared with policy checkpoints.
+ * Expert demonstrations through the evaluation wrapper, demonstration
+ * datasets (safetensors files) and action-chunk batching for training.
  *
  * @module
  */

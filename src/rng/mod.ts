@@ -1,5 +1,6 @@
 /**
- * Counter-based RNG, identical in TypeScript and WGSL.
+ * Counter-based RNG, identical in TypeScript and WGSL, with derived per-call
+ * seeds and normal noise for sampling and training.
  *
  * @module
  */
