@@ -214,7 +214,8 @@ function expert(state: Float32Array, action: Float32Array, opts: EpisodeKey) {
  *
  * @example
  * ```ts
- * import { CATCH_CPU, CATCH_T } from "./catch_cpu.ts";
+ * import { CATCH_CPU } from "./catch_cpu.ts";
+ * import { CATCH_T } from "./catch_params.ts";
  * import assert from "node:assert/strict";
  * const s = new Float32Array(CATCH_CPU.spec.stateDim);
  * CATCH_CPU.reset(s, { seed: 1, env: 0, episode: 0 });
