@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { STEPD_DEFAULTS, stepDMain } from "../src/eval/stepd.ts";
+import { STEPD_DEFAULTS, stepDMain } from "../src/cli/stepd.ts";
 
 /** The tail_v2 defaults. */
 export const TAIL_V2_DEFAULTS = {

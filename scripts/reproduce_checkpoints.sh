@@ -14,14 +14,14 @@
 # Model: the seed's small model (C=64, Hc=128, Ht=32, L=2) with H = 8.
 # Plain policies: one run each, batch 256, AdamW peak lr 1e-3 with a
 # 100-step linear warm-up and a cosine decay to 0 at the last step (lander:
-# to 1e-4) (--lr-schedule cosine; short-budget settings instead of DESIGN's
-# 3e-4 / 1000 / 512),
+# to 1e-4) (--lr-schedule cosine; short-budget settings instead of the
+# upstream 3e-4 / 1000 / 512 of docs/SEMANTICS.md §4),
 # WebGPU backend. cartpole_swingup first trains a short round-0 policy (r0)
 # on the expert data, lets the expert relabel the states that policy visits
 # (scripts/dagger_data.ts) and trains plain on the extended dataset.
 # The sd4 policies: plain's single command with --simulated-delay 4 (lander:
 # a 7-epoch cosine run to 0; cartpole_swingup: on plain's DAgger dataset).
-# reach_around/plain_h4 is an earlier constant-lr run.
+# reach_around/plain_h4 is trained with a constant learning rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +39,7 @@ train() { # task variant
   local task=$1 variant=$2 t0=$SECONDS
   case "$task/$variant" in
     reach_around/plain) $TRAIN --task reach_around --chunk-size 8 --epochs 8 $COSINE $COMMON ;;
-    lander/plain) # cosine to 1e-4 (session 9: 0.892; a cosine to 0 measured 0.837)
+    lander/plain) # cosine to 1e-4 (0.892; a cosine to 0 gives 0.837)
       $TRAIN --task lander --chunk-size 8 --epochs 7 $COSINE --end-lr 1e-4 $COMMON ;;
     catch/plain) $TRAIN --task catch --chunk-size 8 --epochs 20 $COSINE $COMMON ;;
     cartpole_swingup/plain)

@@ -1,11 +1,11 @@
 /**
- * Fixed-delay sweep: d = 0..4, s from max(1, d) to H − d, all methods;
- * `exp_runs/sweep/sweep.csv` and `sweep.svg` (solve rate vs delay).
- * `--help` for the options; logic: `sweepMain` in `src/eval/sweep.ts`.
+ * The fixed-delay sweep of the RTC paper: solve rate vs delay for every
+ * method and execute horizon (`--help` for the options). Logic: `sweepMain`
+ * in `src/cli/sweep.ts`.
  *
  * @module
  */
-import { sweepMain } from "../src/eval/sweep.ts";
+import { sweepMain } from "../src/cli/sweep.ts";
 
 if (import.meta.main) {
   Deno.exit(await sweepMain(Deno.args));

@@ -18,7 +18,7 @@
  */
 
 import { uniform } from "../rng/rng.ts";
-import { deriveSeed } from "../rtc/noise.ts";
+import { deriveSeed } from "../rng/noise.ts";
 import { datasetLength, type DemoDataset } from "./dataset.ts";
 
 /** Tag of the per-epoch shuffle seeds. */

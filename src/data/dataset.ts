@@ -20,7 +20,7 @@
  */
 
 import { writeFileAtomic } from "../io/atomic.ts";
-import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
 
 /** The `format` metadata value of demonstration files. */
 export const DATASET_FORMAT = "exp-delta-demos";
@@ -270,7 +270,7 @@ export function encodeDataset(dataset: DemoDataset): Uint8Array {
  * @example
  * ```ts
  * import { decodeDataset } from "./dataset.ts";
- * import { encodeSafetensors } from "./safetensors.ts";
+ * import { encodeSafetensors } from "../io/safetensors.ts";
  * import assert from "node:assert/strict";
  * assert.throws(() => decodeDataset(encodeSafetensors([]), { source: "d.safetensors" }), /d.safetensors/);
  * ```
@@ -319,8 +319,17 @@ export function decodeDataset(
  * @returns A promise that settles once the file is in place.
  *
  * @example
- * ```ts ignore
- * await writeDataset("exp_runs/data/catch.safetensors", dataset);
+ * ```ts
+ * import { readDataset, writeDataset } from "./dataset.ts";
+ * import assert from "node:assert/strict";
+ * const dataset = {
+ *   task: "toy", obsDim: 1, actionDim: 1,
+ *   obs: new Float32Array([0, 1]), actions: new Float32Array([1, -1]),
+ *   done: new Uint8Array([0, 1]), solved: new Uint8Array([0, 1]),
+ * };
+ * const path = `${await Deno.makeTempDir()}/toy.safetensors`;
+ * await writeDataset(path, dataset);
+ * assert.deepEqual((await readDataset(path)).actions, dataset.actions);
  * ```
  */
 export async function writeDataset(
@@ -337,8 +346,17 @@ export async function writeDataset(
  * @returns The dataset.
  *
  * @example
- * ```ts ignore
- * const data = await readDataset("exp_runs/data/catch.safetensors");
+ * ```ts
+ * import { readDataset, writeDataset } from "./dataset.ts";
+ * import assert from "node:assert/strict";
+ * const dataset = {
+ *   task: "toy", obsDim: 1, actionDim: 1,
+ *   obs: new Float32Array([0, 1]), actions: new Float32Array([1, -1]),
+ *   done: new Uint8Array([0, 1]), solved: new Uint8Array([0, 1]),
+ * };
+ * const path = `${await Deno.makeTempDir()}/toy.safetensors`;
+ * await writeDataset(path, dataset);
+ * assert.deepEqual((await readDataset(path)).actions, dataset.actions);
  * ```
  */
 export async function readDataset(path: string): Promise<DemoDataset> {

@@ -1,9 +1,9 @@
 /**
- * Expert demonstration datasets (safetensors files), action-chunk batching
- * for training, and the safetensors codec shared with policy checkpoints.
+ * Expert demonstrations through the evaluation wrapper, demonstration
+ * datasets (safetensors files) and action-chunk batching for training.
  *
  * @module
  */
 export * from "./chunks.ts";
 export * from "./dataset.ts";
-export * from "./safetensors.ts";
+export * from "./demonstrations.ts";

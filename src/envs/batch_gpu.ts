@@ -2,7 +2,7 @@
  * WebGPU implementation of {@linkcode VecEnv}: the states, episode counters
  * and log stay in storage buffers; each step call is one dispatch of
  * `step_envs` (see `batch_wgsl.ts`) that runs `steps` steps of every
- * environment.
+ * environment through the wrapper's `eval_step`.
  *
  * @module
  */
@@ -15,15 +15,12 @@ import {
   readBuffer,
   writeBuffer,
 } from "../gpu/kernel.ts";
-import type { EpisodeLog, StepOutput, VecEnv } from "./batch.ts";
-import { NOISE_SEED_XOR } from "./batch.ts";
-import {
-  BATCH_PARAMS,
-  BATCH_WORKGROUP,
-  batchShader,
-  STATS_PER_ENV,
-} from "./batch_wgsl.ts";
+import type { StepOutput, VecEnv } from "./batch.ts";
+import { BATCH_PARAMS, BATCH_WORKGROUP, batchShader } from "./batch_wgsl.ts";
+import type { RolloutLog } from "./episode_log.ts";
 import type { Task } from "./types.ts";
+import { ACTION_NOISE_SALT } from "./wrapper.ts";
+import { decodeGpuLog, gpuLogStride } from "./wrapper_wgsl.ts";
 
 /**
  * N environments stepped by one WebGPU kernel (create it with
@@ -58,7 +55,7 @@ export class GpuVecEnv implements VecEnv {
   readonly #params: GPUBuffer;
   readonly #states: GPUBuffer;
   readonly #episodes: GPUBuffer;
-  readonly #stats: GPUBuffer;
+  readonly #logs: GPUBuffer;
   readonly #obs: GPUBuffer;
   #actions: GPUBuffer;
   #results: GPUBuffer;
@@ -82,7 +79,7 @@ export class GpuVecEnv implements VecEnv {
     this.seed = options.seed;
     this.noiseStd = options.noiseStd;
     this.#device = device;
-    const code = batchShader(task.wgsl);
+    const code = batchShader(task);
     const label = `envs/${task.spec.name}`;
     this.#resetPipeline = getPipeline(device, {
       code,
@@ -98,7 +95,9 @@ export class GpuVecEnv implements VecEnv {
     this.#params = createUniform(device, new Uint8Array(BATCH_PARAMS.size));
     this.#states = createStorage(device, { size: 4 * this.n * stateDim });
     this.#episodes = createStorage(device, { size: 4 * this.n });
-    this.#stats = createStorage(device, { size: 4 * this.n * STATS_PER_ENV });
+    this.#logs = createStorage(device, {
+      size: 4 * this.n * gpuLogStride(actionDim),
+    });
     this.#obs = createStorage(device, { size: 4 * this.n * obsDim });
     this.#actions = createStorage(device, { size: 4 * this.n * actionDim });
     this.#results = createStorage(device, { size: 4 * this.n * 3 });
@@ -129,7 +128,7 @@ export class GpuVecEnv implements VecEnv {
       BATCH_PARAMS.pack({
         n: this.n,
         seed: this.seed,
-        noise_seed: (this.seed ^ NOISE_SEED_XOR) >>> 0,
+        noise_seed: (this.seed ^ ACTION_NOISE_SALT) >>> 0,
         t_global: this.#t,
         steps,
         use_expert: useExpert ? 1 : 0,
@@ -159,7 +158,7 @@ export class GpuVecEnv implements VecEnv {
         this.#params,
         this.#states,
         this.#episodes,
-        this.#stats,
+        this.#logs,
         this.#obs,
       ],
       workgroups: [Math.ceil(this.n / BATCH_WORKGROUP)],
@@ -203,7 +202,7 @@ export class GpuVecEnv implements VecEnv {
         this.#params,
         this.#states,
         this.#episodes,
-        this.#stats,
+        this.#logs,
         this.#obs,
         this.#actions,
         this.#results,
@@ -236,24 +235,12 @@ export class GpuVecEnv implements VecEnv {
   }
 
   /** The first-episode log. */
-  async log(): Promise<EpisodeLog> {
-    const st = new Float32Array(
-      await readBuffer(this.#device, this.#stats, 4 * this.n * STATS_PER_ENV),
+  async log(): Promise<RolloutLog> {
+    const A = this.task.spec.actionDim;
+    const raw = new Float32Array(
+      await readBuffer(this.#device, this.#logs, 4 * this.n * gpuLogStride(A)),
     );
-    const log: EpisodeLog = {
-      returns: new Float32Array(this.n),
-      lengths: new Float32Array(this.n),
-      solved: new Float32Array(this.n),
-      finished: new Uint8Array(this.n),
-    };
-    for (let e = 0; e < this.n; e++) {
-      const b = e * STATS_PER_ENV;
-      log.returns[e] = st[b + 2]!;
-      log.lengths[e] = st[b + 3]!;
-      log.solved[e] = st[b + 4]!;
-      log.finished[e] = st[b + 5]! > 0.5 ? 1 : 0;
-    }
-    return log;
+    return decodeGpuLog(raw, { numEnvs: this.n, actionDim: A, steps: this.#t });
   }
 
   /** Destroys the buffers. */
@@ -263,7 +250,7 @@ export class GpuVecEnv implements VecEnv {
         this.#params,
         this.#states,
         this.#episodes,
-        this.#stats,
+        this.#logs,
         this.#obs,
         this.#actions,
         this.#results,

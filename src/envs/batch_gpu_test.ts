@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { uniform } from "../rng/rng.ts";
-import { gpuTest } from "../gpu/testing.ts";
-import { CpuVecEnv, summarizeLog, type VecEnv } from "./batch.ts";
+import { gpuTest } from "../testing/gpu.ts";
+import { CpuVecEnv, type VecEnv } from "./batch.ts";
+import { summarizeLog } from "./episode_log.ts";
 import { GpuVecEnv } from "./batch_gpu.ts";
 import { TASKS } from "./registry.ts";
 import type { Task } from "./types.ts";
@@ -59,7 +60,16 @@ for (const task of Object.values(TASKS)) {
       const episodes = await gpu.episodes();
       assert.deepEqual(episodes, await cpu.episodes());
       assert.ok(episodes.some((x) => x > 0), "some environment auto-reset");
-      assert.deepEqual(await gpu.log(), await cpu.log());
+      // the log: identical but for the first-episode return, summed in
+      // float32 on the GPU and in float64 on the CPU
+      const lg = await gpu.log();
+      const lc = await cpu.log();
+      assert.deepEqual(lg.firstDone, lc.firstDone);
+      assert.deepEqual(lg.firstLength, lc.firstLength);
+      assert.deepEqual(lg.firstSolved, lc.firstSolved);
+      for (let e = 0; e < n; e++) {
+        assert.ok(Math.abs(lg.firstReturn[e]! - lc.firstReturn[e]!) <= 1e-4);
+      }
       gpu.destroy();
     },
   );

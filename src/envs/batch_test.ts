@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
 import type { CpuContext } from "../gpu/backend.ts";
-import { normal } from "../rng/rng.ts";
-import {
-  addActionNoise,
-  CpuVecEnv,
-  createVecEnv,
-  NOISE_SEED_XOR,
-  resolveVecEnvOptions,
-  summarizeLog,
-} from "./batch.ts";
+import { CpuVecEnv, createVecEnv, resolveVecEnvOptions } from "./batch.ts";
+import { summarizeLog } from "./episode_log.ts";
+import { addActionNoise } from "./wrapper.ts";
 import { REACH_AROUND } from "./reach_around/mod.ts";
 import { CARTPOLE_SWINGUP } from "./cartpole_swingup/mod.ts";
 
@@ -17,33 +11,6 @@ const CPU: CpuContext = {
   adapterName: "cpu reference",
   reason: "forced",
 };
-
-Deno.test("addActionNoise() uses normal(seed ^ 0x9e3779b9, env, t * 8 + i, 0)", () => {
-  const a = addActionNoise(new Float32Array([0.5, -0.5]), {
-    seed: 11,
-    env: 3,
-    t: 7,
-    noiseStd: 0.1,
-  });
-  const seed = (11 ^ NOISE_SEED_XOR) >>> 0;
-  assert.equal(
-    a[0],
-    Math.fround(0.5 + Math.fround(Math.fround(0.1) * normal(seed, 3, 56, 0))),
-  );
-  assert.equal(
-    a[1],
-    Math.fround(-0.5 + Math.fround(Math.fround(0.1) * normal(seed, 3, 57, 0))),
-  );
-  assert.deepEqual(
-    addActionNoise(new Float32Array([0.5]), {
-      seed: 1,
-      env: 0,
-      t: 0,
-      noiseStd: 0,
-    }),
-    new Float32Array([0.5]),
-  );
-});
 
 Deno.test("CpuVecEnv.step() adds the wrapper noise and applies the task step", async () => {
   const env = await createVecEnv(REACH_AROUND, { backend: CPU, n: 3, seed: 5 });
@@ -111,10 +78,10 @@ Deno.test("CpuVecEnv auto-resets on done and logs the first episode only", async
   for (let e = 0; e < n; e++) {
     assert.ok(doneCount[e]! >= 2, `env ${e} finished ${doneCount[e]} episodes`);
     assert.equal(episodes[e], doneCount[e]);
-    assert.equal(log.finished[e], 1);
-    assert.equal(log.lengths[e], firstDone[e]);
-    assert.equal(log.returns[e], -1);
-    assert.equal(log.solved[e], 0);
+    assert.equal(log.firstDone[e], 1);
+    assert.equal(log.firstLength[e], firstDone[e]);
+    assert.equal(log.firstReturn[e], -1);
+    assert.equal(log.firstSolved[e], 0);
   }
   // after an auto-reset the state is the next episode's reset state plus the steps since
   const s = new Float32Array(9);
@@ -126,30 +93,6 @@ Deno.test("CpuVecEnv auto-resets on done and logs the first episode only", async
   await env.reset();
   assert.deepEqual(await env.episodes(), new Uint32Array(n));
   assert.equal(summarizeLog(await env.log()).finished, 0);
-});
-
-Deno.test("summarizeLog() averages finished first episodes only", () => {
-  const s = summarizeLog({
-    returns: new Float32Array([1, -1, 5]),
-    lengths: new Float32Array([10, 30, 0]),
-    solved: new Float32Array([1, 0, 0]),
-    finished: new Uint8Array([1, 1, 0]),
-  });
-  assert.deepEqual(s, {
-    returned_episode_returns: 0,
-    returned_episode_lengths: 20,
-    returned_episode_solved: 0.5,
-    finished: 2,
-    n: 3,
-  });
-  assert.ok(Number.isNaN(
-    summarizeLog({
-      returns: new Float32Array(1),
-      lengths: new Float32Array(1),
-      solved: new Float32Array(1),
-      finished: new Uint8Array(1),
-    }).returned_episode_solved,
-  ));
 });
 
 Deno.test("resolveVecEnvOptions() and step() reject bad values, naming the field", async () => {

@@ -1,22 +1,22 @@
 /**
- * The batched-environment kernel: RNG_WGSL + a task's WGSL + two entry
- * points, `reset_envs` and `step_envs` (one invocation per environment).
+ * The batched-environment kernel: RNG_WGSL + a task's WGSL + the wrapper's
+ * `eval_step` (`wrapper_wgsl.ts`) + two entry points, `reset_envs` and
+ * `step_envs` (one invocation per environment).
  *
  * Bindings (group 0): 0 `params: BatchParams` (uniform), 1 `states`
- * `[N, TASK_STATE_DIM]`, 2 `episodes` `[N]` (u32), 3 `stats` `[N, 6]`
- * (running return, running length, first return, first length, first
- * solved, first finished), 4 `obs` `[N, TASK_OBS_DIM]`, 5 `actions`
- * `[steps, N, TASK_ACTION_DIM]` (read only; ignored when `use_expert` is 1),
- * 6 `results` `[steps, N, 3]`. `reset_envs` uses bindings 0-4 only.
+ * `[N, TASK_STATE_DIM]`, 2 `episodes` `[N]` (u32), 3 `logs`
+ * `[N, gpuLogStride(A)]` (the wrapper's log, see `GPU_LOG`), 4 `obs`
+ * `[N, TASK_OBS_DIM]`, 5 `actions` `[steps, N, TASK_ACTION_DIM]` (read
+ * only; ignored when `use_expert` is 1), 6 `results` `[steps, N, 3]`.
+ * `reset_envs` uses bindings 0-4 only.
  *
  * @module
  */
 
 import { defineStruct, type StructLayout } from "../gpu/struct.ts";
 import { RNG_WGSL } from "../rng/rng_wgsl.ts";
-
-/** Number of floats per environment in the `stats` buffer. */
-export const STATS_PER_ENV = 6;
+import type { Task } from "./types.ts";
+import { evalStepWgsl, gpuLogStride } from "./wrapper_wgsl.ts";
 
 /** Workgroup size of the batched-environment kernels. */
 export const BATCH_WORKGROUP = 64;
@@ -81,9 +81,9 @@ export function storeStateWgsl(name: string): string {
 }
 
 /**
- * Builds the batched-environment shader for one task's WGSL source.
+ * Builds the batched-environment shader of a task.
  *
- * @param taskWgsl The task's WGSL twin (`Task.wgsl`).
+ * @param task The task (its WGSL twin and action size).
  * @returns The full shader source with entry points `reset_envs` and `step_envs`.
  *
  * @example
@@ -91,24 +91,26 @@ export function storeStateWgsl(name: string): string {
  * import { batchShader } from "./batch_wgsl.ts";
  * import { REACH_AROUND } from "./reach_around/mod.ts";
  * import assert from "node:assert/strict";
- * assert.match(batchShader(REACH_AROUND.wgsl), /fn step_envs/);
+ * assert.match(batchShader(REACH_AROUND), /fn step_envs/);
  * ```
  */
-export function batchShader(taskWgsl: string): string {
+export function batchShader(task: Task): string {
+  const stride = gpuLogStride(task.spec.actionDim);
   return /* wgsl */ `
 ${RNG_WGSL}
-${taskWgsl}
+${task.wgsl}
 ${BATCH_PARAMS.wgsl}
 
 @group(0) @binding(0) var<uniform> params: BatchParams;
 @group(0) @binding(1) var<storage, read_write> states: array<f32>;
 @group(0) @binding(2) var<storage, read_write> episodes: array<u32>;
-@group(0) @binding(3) var<storage, read_write> stats: array<f32>;
+@group(0) @binding(3) var<storage, read_write> logs: array<f32>;
 @group(0) @binding(4) var<storage, read_write> obs: array<f32>;
 @group(0) @binding(5) var<storage, read> actions: array<f32>;
 @group(0) @binding(6) var<storage, read_write> results: array<f32>;
 
 ${storeStateWgsl("batch_store")}
+${evalStepWgsl(task.spec.actionDim)}
 
 @compute @workgroup_size(${BATCH_WORKGROUP})
 fn reset_envs(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -116,8 +118,8 @@ fn reset_envs(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (e >= params.n) { return; }
   var s = task_reset(params.seed, e, 0u);
   episodes[e] = 0u;
-  for (var i = 0u; i < ${STATS_PER_ENV}u; i++) {
-    stats[e * ${STATS_PER_ENV}u + i] = 0.0;
+  for (var i = 0u; i < ${stride}u; i++) {
+    logs[e * ${stride}u + i] = 0.0;
   }
   batch_store(e, &s);
 }
@@ -131,7 +133,6 @@ fn step_envs(@builtin(global_invocation_id) gid: vec3<u32>) {
     s[i] = states[e * TASK_STATE_DIM + i];
   }
   var ep = episodes[e];
-  let st = e * ${STATS_PER_ENV}u;
   for (var j = 0u; j < params.steps; j++) {
     var a: array<f32, TASK_ACTION_DIM>;
     if (params.use_expert != 0u) {
@@ -142,31 +143,11 @@ fn step_envs(@builtin(global_invocation_id) gid: vec3<u32>) {
         a[i] = actions[base + i];
       }
     }
-    if (params.noise_std > 0.0) {
-      let t = params.t_global + j;
-      for (var i = 0u; i < TASK_ACTION_DIM; i++) {
-        a[i] = a[i] + params.noise_std * rng_normal(params.noise_seed, e, t * 8u + i, 0u);
-      }
-    }
-    let r = task_step(&s, a);
+    let r = eval_step(e, params.t_global + j, a, &s, &ep);
     let ri = (j * params.n + e) * 3u;
     results[ri] = r.x;
     results[ri + 1u] = r.y;
     results[ri + 2u] = r.z;
-    stats[st] = stats[st] + r.x;
-    stats[st + 1u] = stats[st + 1u] + 1.0;
-    if (r.y > 0.5) {
-      if (stats[st + 5u] == 0.0) {
-        stats[st + 2u] = stats[st];
-        stats[st + 3u] = stats[st + 1u];
-        stats[st + 4u] = r.z;
-        stats[st + 5u] = 1.0;
-      }
-      stats[st] = 0.0;
-      stats[st + 1u] = 0.0;
-      ep = ep + 1u;
-      s = task_reset(params.seed, e, ep);
-    }
   }
   episodes[e] = ep;
   batch_store(e, &s);

@@ -7,7 +7,7 @@
  *   controller acting on stale state.
  * - `delay` d with `chunk` `{ horizon H, executeHorizon s }`: the expert acts
  *   as an ideal action-chunking policy executed like the seed's `scan`
- *   evaluator (DESIGN.md 6.1) with a fixed delay d. Each chunk is the
+ *   evaluator (`docs/SEMANTICS.md` §6) with a fixed delay d. Each chunk is the
  *   expert's plan for the next H steps, computed by rolling the noise-free
  *   CPU twin forward from the current state; per iteration, position i < s
  *   of the executed actions comes from the previous chunk (shifted by s,
@@ -15,22 +15,22 @@
  *   upper bound for a policy that imitates the expert perfectly.
  *
  * Both latency modes run on the CPU twin with the wrapper's action noise
- * (same RNG counters as {@linkcode VecEnv}) and report first episodes.
+ * (the CPU stepper of `wrapper.ts`) and report first episodes.
  *
  * @module
  */
 
 import type { Backend } from "../gpu/backend.ts";
+import { createVecEnv, resolveVecEnvOptions } from "./batch.ts";
 import {
-  addActionNoise,
-  createVecEnv,
-  DEFAULT_NOISE_STD,
-  type EpisodeLog,
+  createRolloutLog,
   type EpisodeSummary,
-  resolveVecEnvOptions,
+  recordStep,
+  type RolloutLog,
   summarizeLog,
-} from "./batch.ts";
+} from "./episode_log.ts";
 import type { EpisodeKey, Task } from "./types.ts";
+import { createCpuStepper, DEFAULT_NOISE_STD } from "./wrapper.ts";
 
 /** Options for {@linkcode rolloutExpert}. */
 export interface RolloutExpertOptions {
@@ -109,7 +109,7 @@ export async function rolloutExpert(
       );
     }
     const d = Math.min(delay, horizon);
-    const log = firstEpisodes(
+    const log = await firstEpisodes(
       task,
       resolved,
       (e) => chunkedActor(task, e, d, horizon, executeHorizon),
@@ -117,7 +117,7 @@ export async function rolloutExpert(
     return { ...summarizeLog(log), backend: "cpu", delay };
   }
   if (delay > 0) {
-    const log = firstEpisodes(
+    const log = await firstEpisodes(
       task,
       resolved,
       (e) => delayedActor(task, e, delay),
@@ -139,41 +139,36 @@ export async function rolloutExpert(
 /** Writes the action (before noise) for the current state at episode step t. */
 type Actor = (state: Float32Array, t: number, action: Float32Array) => void;
 
-/** Runs each environment's first episode on the CPU twin with the wrapper's noise. */
-function firstEpisodes(
+/**
+ * Runs each environment's first episode through the wrapper's CPU stepper;
+ * an environment whose first episode has ended executes zeros.
+ */
+async function firstEpisodes(
   task: Task,
   options: { n: number; seed: number; noiseStd: number },
   actorFor: (key: EpisodeKey) => Actor,
-): EpisodeLog {
-  const { stateDim: S, actionDim: A, maxTimesteps: T } = task.spec;
+): Promise<RolloutLog> {
+  const { actionDim: A, maxTimesteps: T } = task.spec;
   const { n, seed, noiseStd } = options;
-  const log: EpisodeLog = {
-    returns: new Float32Array(n),
-    lengths: new Float32Array(n),
-    solved: new Float32Array(n),
-    finished: new Uint8Array(n),
-  };
-  const s = new Float32Array(S);
-  const a = new Float32Array(A);
-  const r = new Float32Array(3);
-  for (let e = 0; e < n; e++) {
-    const key = { seed, env: e, episode: 0 };
-    const actor = actorFor(key);
-    task.cpu.reset(s, key);
-    let ret = 0;
-    for (let t = 0; t < T; t++) {
-      actor(s, t, a);
-      addActionNoise(a, { seed, env: e, t, noiseStd });
-      task.cpu.step(s, a, r);
-      ret = Math.fround(ret + r[0]!);
-      if (r[1]! > 0.5) {
-        log.returns[e] = ret;
-        log.lengths[e] = t + 1;
-        log.solved[e] = r[2]!;
-        log.finished[e] = 1;
-        break;
-      }
+  const stepper = createCpuStepper(task.cpu, {
+    numEnvs: n,
+    seed,
+    actionNoise: noiseStd,
+  });
+  const log = createRolloutLog(n, { actionDim: A });
+  const actors = Array.from(
+    { length: n },
+    (_, e) => actorFor({ seed, env: e, episode: 0 }),
+  );
+  const actions = new Float32Array(n * A);
+  await stepper.reset();
+  for (let t = 0; t < T; t++) {
+    actions.fill(0);
+    for (let e = 0; e < n; e++) {
+      if (log.firstDone[e]) continue;
+      actors[e]!(stepper.states[e]!, t, actions.subarray(e * A, (e + 1) * A));
     }
+    recordStep(log, { actions, outcome: await stepper.step(actions) });
   }
   return log;
 }

@@ -32,7 +32,7 @@
  * ```
  */
 export interface TaskSpec {
-  /** Task name: "reach_around" | "cartpole_swingup" | "lander" | "catch". */
+  /** Task name (the registry key of the shipped tasks). */
   readonly name: string;
   /** Length of the observation vector. */
   readonly obsDim: number;
@@ -120,7 +120,20 @@ export interface TaskCpu {
 }
 
 /**
- * A task: spec, CPU twin and WGSL twin source.
+ * A task's parameters: a readonly record of numbers (physical constants,
+ * gains, RNG draw indices), the one source of both twins' constants.
+ *
+ * @example
+ * ```ts
+ * import type { TaskParams } from "./types.ts";
+ * const params: TaskParams = Object.freeze({ dt: 0.05, gain: 2 });
+ * ```
+ */
+export type TaskParams = Readonly<Record<string, number>>;
+
+/**
+ * A task: spec, params, CPU twin and WGSL twin source (made with
+ * `defineTask` of `task.ts`).
  *
  * @example
  * ```ts
@@ -133,6 +146,8 @@ export interface TaskCpu {
 export interface Task {
   /** The task description (same object as `cpu.spec`). */
   readonly spec: TaskSpec;
+  /** The parameters both twins are built from. */
+  readonly params: TaskParams;
   /** The CPU twin. */
   readonly cpu: TaskCpu;
   /** The WGSL twin (expects RNG_WGSL concatenated before it). */

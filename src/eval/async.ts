@@ -1,5 +1,5 @@
 /**
- * The asynchronous evaluator (`async`, DESIGN 6.2): RTC's Algorithm 1 run
+ * The asynchronous evaluator (`async`, `docs/SEMANTICS.md` §7): RTC's Algorithm 1 run
  * per environment in simulated control steps.
  *
  * Per environment, a controller executes one action per control step; one
@@ -31,7 +31,7 @@
  *
  * @module
  */
-import { recordStep } from "./rollout_log.ts";
+import { recordStep } from "../envs/episode_log.ts";
 import { type CpuEvalOptions, firstChunk, startCpuEval } from "./cpu_eval.ts";
 import { computeRunMetrics } from "./metrics.ts";
 import type { DelayForecaster } from "./types.ts";
@@ -81,13 +81,25 @@ export interface AsyncOptions extends CpuEvalOptions {
  * @throws {RangeError} On invalid sizes or a wrong-sized chunk.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { createNet, initParams, paramLayout, resolveModelConfig } from "../policy/mod.ts";
+ * import { getBackend } from "../gpu/backend.ts";
+ * const config = resolveModelConfig({ channelDim: 8, channelHiddenDim: 16, tokenHiddenDim: 8, numLayers: 1, actionChunkSize: 4 });
+ * const dims = { obsDim: 9, actionDim: 2 };
+ * const params = initParams(paramLayout(config, dims), { seed: 0 });
+ * const net = await createNet(await getBackend({ backend: "cpu" }), { config, ...dims, params });
  * import { evaluateAsync } from "./async.ts";
- * const result = await evaluateAsync(task, {
+ * import { REACH_AROUND } from "../envs/mod.ts";
+ * import { resolveMethodConfig, sampleChunk } from "../rtc/mod.ts";
+ * import { resolveProfile } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * const method = resolveMethodConfig({ method: "naive" });
+ * const result = await evaluateAsync(REACH_AROUND, {
  *   sampler: (req) => sampleChunk(net, req, method),
- *   profile, seed: 0, numEnvs: 256, horizon: 8, sMin: 1,
+ *   profile: resolveProfile({ kind: "fixed", delay: 3 }),
+ *   seed: 0, numEnvs: 2, horizon: 4, sMin: 1,
  * });
- * console.log(result.metrics.p_starve);
+ * assert.ok(result.metrics.p_starve > 0); // a delay of 3 outlasts a chunk of 4 started after 1
  * ```
  */
 export async function evaluateAsync(

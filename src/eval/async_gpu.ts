@@ -1,6 +1,6 @@
 /**
- * The GPU-fused `async` evaluator: RTC Algorithm 1 of `async.ts` (DESIGN
- * 6.2) with everything on the GPU. Per control step one submission records
+ * The GPU-fused `async` evaluator: RTC Algorithm 1 of `async.ts` (`docs/SEMANTICS.md`
+ * §7) with everything on the GPU. Per control step one submission records
  * `async_begin` (land due inferences; start new ones: delay draw, forecast,
  * frozen prefix, call record), the chunk sampler over every environment
  * (`withChunkRecorder`), and `async_execute` (keep the chunks of the
@@ -49,7 +49,7 @@ import {
   runFused,
 } from "./fused_run.ts";
 import { computeRunMetrics } from "./metrics.ts";
-import { decodeGpuLog } from "./rollout_log_wgsl.ts";
+import { decodeGpuLog } from "../envs/wrapper_wgsl.ts";
 import { canScanOnGpu, type ScanGpuResult } from "./scan_gpu.ts";
 import {
   ASYNC_CTRL_FIELDS,
@@ -157,13 +157,27 @@ export function canAsyncOnGpu(
  * @throws {RangeError} On invalid sizes.
  *
  * @example
- * ```ts ignore
- * const result = await evaluateAsyncGpu(getTask("reach_around"), {
- *   net, method: resolveMethodConfig({ method: "realtime" }),
- *   profile: resolveProfile(SEED_PROFILES.long_tail), seed: 0, numEnvs: 256,
- *   forecaster: { kind: "buffer_max", size: 10 },
- * });
- * console.log(result.metrics.p_starve);
+ * ```ts
+ * import { createNet, initParams, paramLayout, resolveModelConfig } from "../policy/mod.ts";
+ * import { getBackend } from "../gpu/backend.ts";
+ * import { getTask } from "../envs/mod.ts";
+ * import { resolveMethodConfig } from "../rtc/mod.ts";
+ * import { resolveProfile, SEED_PROFILES } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * const config = resolveModelConfig({ channelDim: 8, channelHiddenDim: 16, tokenHiddenDim: 8, numLayers: 1, actionChunkSize: 4 });
+ * const dims = { obsDim: 9, actionDim: 2 };
+ * const backend = await getBackend();
+ * if (backend.backend === "webgpu") { // the fused engine needs an adapter
+ *   const net = await createNet(backend, { config, ...dims, params: initParams(paramLayout(config, dims), { seed: 0 }) });
+ *   const { evaluateAsyncGpu } = await import("./async_gpu.ts");
+ *   const result = await evaluateAsyncGpu(getTask("reach_around"), {
+ *     net, method: resolveMethodConfig({ method: "realtime" }),
+ *     profile: resolveProfile(SEED_PROFILES.long_tail), seed: 0, numEnvs: 2,
+ *     forecaster: { kind: "buffer_max", size: 10 },
+ *   });
+ *   assert.ok(result.metrics.p_starve >= 0);
+ *   net.destroy?.();
+ * }
  * ```
  */
 export async function evaluateAsyncGpu(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gpuTest } from "../gpu/testing.ts";
+import { gpuTest } from "../testing/gpu.ts";
 import { getTask } from "../envs/registry.ts";
 import { resolveForecaster } from "../latency/forecast.ts";
 import { SEED_PROFILES } from "../latency/presets.ts";
@@ -18,13 +18,13 @@ import {
   loadShippedNet,
   type ParityMethod,
   withParityNets,
-} from "./_gpu_parity.ts";
+} from "../testing/fused_parity.ts";
 
 // The fused GPU async evaluator against evaluateAsync (CPU twin stepper,
 // the same net sampling the starting rows per control step), shipped
 // reach_around policies, 32 rollouts, long-tail delays (spikes of 4 steps
 // starve an H=4 policy, so p_starve > 0 is exercised); tolerances in
-// _gpu_parity.ts.
+// src/testing/fused_parity.ts.
 const N = 32;
 
 async function compare(

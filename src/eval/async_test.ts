@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { evaluateAsync } from "./async.ts";
 import { evaluateScan } from "./scan.ts";
-import { createCpuStepper } from "./stepper.ts";
+import { createCpuStepper } from "../envs/wrapper.ts";
 import {
   expertSampler,
   fixedDelay,
   seedMixture,
   taggingSampler,
   toyTask,
-} from "./_toy_task.ts";
+} from "../testing/toy_task.ts";
 import type { DelayForecaster } from "./types.ts";
 
 const task = toyTask(40);

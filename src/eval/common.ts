@@ -6,9 +6,9 @@
  */
 import type { TaskCpu, TaskSpec } from "../envs/types.ts";
 import { pcg4d } from "../rng/rng.ts";
-import type { RolloutLog } from "./rollout_log.ts";
+import type { RolloutLog } from "../envs/episode_log.ts";
 import type { RunMetrics } from "./metrics.ts";
-import type { EnvStepper } from "./stepper.ts";
+import type { EnvStepper } from "../envs/wrapper.ts";
 import type { ChunkRequest, ChunkSampler } from "./types.ts";
 
 /**

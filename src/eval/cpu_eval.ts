@@ -16,8 +16,8 @@ import {
   type SamplerStats,
   type StepEvent,
 } from "./common.ts";
-import { createRolloutLog, type RolloutLog } from "./rollout_log.ts";
-import { createCpuStepper, type EnvStepper } from "./stepper.ts";
+import { createRolloutLog, type RolloutLog } from "../envs/episode_log.ts";
+import { createCpuStepper, type EnvStepper } from "../envs/wrapper.ts";
 import type { ChunkSampler, DelaySource } from "./types.ts";
 
 /**

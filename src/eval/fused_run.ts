@@ -1,6 +1,6 @@
 /**
  * What the GPU-fused evaluators (`scan_gpu.ts`, `async_gpu.ts`) share: the
- * checks of net, method and task, the standard bindings and helpers of
+ * checks of net, method and task, the standard bindings and functions of
  * their shaders, and the run harness (sampler session, the run's own
  * buffers, reset and initial chunk, per-iteration submissions, one
  * readback).
@@ -32,11 +32,11 @@ import {
   resolveMethodConfig,
 } from "../rtc/method_config.ts";
 import { checkInt, checkWindow, deriveDelaySeed } from "./common.ts";
-import { ACTION_NOISE_SALT } from "./stepper.ts";
+import { ACTION_NOISE_SALT } from "../envs/wrapper.ts";
 import { type ChunkRecorder, withChunkRecorder } from "../rtc/sample_gpu.ts";
 import { createPhaseRunner, type GpuSplit } from "./gpu_phases.ts";
 import { type FusedSampler, fusedSampler } from "./fused_sampler.ts";
-import { evalStepWgsl, gpuLogStride } from "./rollout_log_wgsl.ts";
+import { evalStepWgsl, gpuLogStride } from "../envs/wrapper_wgsl.ts";
 
 /**
  * Options every GPU-fused evaluator takes.

@@ -1,10 +1,10 @@
 /**
- * Per-run metrics (DESIGN 6.4). Keys are the CSV column names: the seed's
+ * Per-run metrics (`docs/SEMANTICS.md` §9). Keys are the CSV column names: the seed's
  * columns first, then the new ones.
  *
  * @module
  */
-import type { RolloutLog } from "./rollout_log.ts";
+import type { RolloutLog } from "../envs/episode_log.ts";
 import { percentile, pViolate, wilsonInterval } from "../latency/stats.ts";
 import { mean } from "./stats.ts";
 
@@ -88,7 +88,7 @@ export interface MetricInputs {
  *
  * @example
  * ```ts
- * import { createRolloutLog } from "./rollout_log.ts";
+ * import { createRolloutLog } from "../envs/episode_log.ts";
  * import { computeRunMetrics } from "./metrics.ts";
  * import assert from "node:assert/strict";
  * const log = createRolloutLog(2, { actionDim: 1 });

@@ -1,32 +1,40 @@
 /**
- * Evaluation: the seed-compatible `scan` evaluator and the asynchronous
- * (RTC Algorithm 1) evaluator, per-run metrics, result rows and summaries in
- * the seed's formats, and the Step D matrix runner.
+ * Evaluation engines: the seed-compatible `scan` evaluator and the
+ * asynchronous evaluator (RTC Algorithm 1), each CPU-orchestrated
+ * (`evaluateScan`, `evaluateAsync`) and GPU-fused (`evaluateScanGpu`,
+ * `evaluateAsyncGpu`: environments, delays, bookkeeping and metrics in one
+ * submission per control step), and the per-run metrics.
+ *
+ * @example
+ * ```ts
+ * import { evaluateScan } from "./mod.ts";
+ * import { REACH_AROUND } from "../envs/mod.ts";
+ * import { resolveProfile } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * // a sampler that always proposes zero actions
+ * const sampler = (req: { batch: number }) =>
+ *   Promise.resolve({ chunk: new Float32Array(req.batch * 4 * 2) });
+ * const result = await evaluateScan(REACH_AROUND, {
+ *   sampler, profile: resolveProfile({ kind: "fixed", delay: 1 }),
+ *   seed: 0, numEnvs: 4, horizon: 4,
+ * });
+ * assert.equal(result.metrics.d_p50, 1);
+ * ```
  *
  * @module
  */
 export * from "./types.ts";
-export * from "./stats.ts";
-export * from "./stepper.ts";
-export * from "./rollout_log.ts";
 export * from "./metrics.ts";
-export * from "./common.ts";
+export {
+  DELAY_TAG,
+  deriveDelaySeed,
+  type EvalResult,
+  type EvalTask,
+  type SamplerStats,
+  type StepEvent,
+} from "./common.ts";
+export type { CpuEvalOptions } from "./cpu_eval.ts";
 export * from "./scan.ts";
-export * from "./cpu_eval.ts";
 export * from "./async.ts";
-export * from "./gpu_phases.ts";
-export * from "./rollout_log_wgsl.ts";
 export * from "./scan_gpu.ts";
 export * from "./async_gpu.ts";
-export * from "./scan_timing.ts";
-export * from "./results.ts";
-export * from "./summary.ts";
-export * from "./matrix.ts";
-export * from "./merge.ts";
-export * from "./cli_args.ts";
-export * from "./demonstrations.ts";
-export * from "./policy_loader.ts";
-export * from "./stepa.ts";
-export * from "./stepd.ts";
-export * from "./summarize.ts";
-export * from "./sweep.ts";

@@ -1,5 +1,5 @@
 /**
- * The seed-compatible evaluator (`scan`, DESIGN 6.1), a faithful port of the
+ * The seed-compatible evaluator (`scan`, `docs/SEMANTICS.md` §6), a faithful port of the
  * seed's `eval_flow.eval`:
  *
  * 1. the first chunk comes from the initial sampler (the seed: `naive`) at
@@ -23,7 +23,7 @@
  *
  * @module
  */
-import { recordStep } from "./rollout_log.ts";
+import { recordStep } from "../envs/episode_log.ts";
 import { type CpuEvalOptions, firstChunk, startCpuEval } from "./cpu_eval.ts";
 import { computeRunMetrics } from "./metrics.ts";
 import { callSampler, type EvalResult, type EvalTask } from "./common.ts";
@@ -59,15 +59,25 @@ export interface ScanOptions extends CpuEvalOptions {
  * @throws {RangeError} On invalid sizes or a sampler returning a wrong-sized chunk.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { createNet, initParams, paramLayout, resolveModelConfig } from "../policy/mod.ts";
+ * import { getBackend } from "../gpu/backend.ts";
+ * const config = resolveModelConfig({ channelDim: 8, channelHiddenDim: 16, tokenHiddenDim: 8, numLayers: 1, actionChunkSize: 4 });
+ * const dims = { obsDim: 9, actionDim: 2 };
+ * const params = initParams(paramLayout(config, dims), { seed: 0 });
+ * const net = await createNet(await getBackend({ backend: "cpu" }), { config, ...dims, params });
  * import { evaluateScan } from "./scan.ts";
- * const result = await evaluateScan(task, {
+ * import { REACH_AROUND } from "../envs/mod.ts";
+ * import { resolveMethodConfig, sampleChunk } from "../rtc/mod.ts";
+ * import { resolveProfile, SEED_PROFILES } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * const method = resolveMethodConfig({ method: "naive" });
+ * const result = await evaluateScan(REACH_AROUND, {
  *   sampler: (req) => sampleChunk(net, req, method),
- *   initialSampler: (req) => sampleChunk(net, req, naive),
  *   profile: resolveProfile(SEED_PROFILES.long_tail),
- *   seed: 0, numEnvs: 256, horizon: 4, executeHorizon: 1,
+ *   seed: 0, numEnvs: 2, horizon: 4, executeHorizon: 1,
  * });
- * console.log(result.metrics.returned_episode_solved);
+ * assert.ok(result.metrics.returned_episode_solved >= 0);
  * ```
  */
 export async function evaluateScan(

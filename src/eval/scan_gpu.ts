@@ -1,6 +1,6 @@
 /**
  * The GPU-fused `scan` evaluator: the seed-compatible evaluation of
- * `scan.ts` (DESIGN 6.1) with everything on the GPU. Per iteration one
+ * `scan.ts` (`docs/SEMANTICS.md` §6) with everything on the GPU. Per iteration one
  * submission records the delay draw (`scan_begin`), every dispatch of the
  * chunk sampler (`withChunkRecorder` of `src/rtc/sample_gpu.ts`) and the
  * execution of `s` actions with environment stepping, action noise,
@@ -9,8 +9,8 @@
  *
  * Same RNG coordinates as the CPU-orchestrated `evaluateScan` with the CPU
  * twin stepper: delays `profile.sampleAt(deriveDelaySeed(seed), stream, it)`
- * (bit-identical for integer profiles), action noise `normal(seed ^
- * 0x9e3779b9, e, t·8 + j, 0)`, resets `task_reset(seed, e, episode)`, sampler
+ * (bit-identical for integer profiles), action noise and resets of the
+ * evaluation wrapper (`src/envs/wrapper.ts`), sampler
  * counters `it + 1` and streams `e`. Differences: the environment runs its
  * WGSL twin (float32 `sin`/`cos` may differ from the CPU twin by ulps, so a
  * chaotic task can drift apart over an episode) and the first-episode
@@ -42,7 +42,7 @@ import {
 } from "./fused_run.ts";
 import type { GpuSplit } from "./gpu_phases.ts";
 import { computeRunMetrics } from "./metrics.ts";
-import { decodeGpuLog } from "./rollout_log_wgsl.ts";
+import { decodeGpuLog } from "../envs/wrapper_wgsl.ts";
 import { SCAN_PARAMS, scanShader } from "./scan_gpu_wgsl.ts";
 import { temporalEnsembleStride } from "../rtc/temporal_ensemble_wgsl.ts";
 import { isFusedMethod, weakOf } from "./fused_sampler.ts";
@@ -133,13 +133,26 @@ export function canScanOnGpu(net: PolicyNet, method: MethodConfig): boolean {
  * @throws {RangeError} On invalid sizes.
  *
  * @example
- * ```ts ignore
- * import { evaluateScanGpu } from "./scan_gpu.ts";
- * const result = await evaluateScanGpu(getTask("reach_around"), {
- *   net, method: resolveMethodConfig({ method: "realtime" }),
- *   profile: resolveProfile(SEED_PROFILES.long_tail), seed: 0, numEnvs: 256,
- * });
- * console.log(result.metrics.returned_episode_solved);
+ * ```ts
+ * import { createNet, initParams, paramLayout, resolveModelConfig } from "../policy/mod.ts";
+ * import { getBackend } from "../gpu/backend.ts";
+ * import { getTask } from "../envs/mod.ts";
+ * import { resolveMethodConfig } from "../rtc/mod.ts";
+ * import { resolveProfile, SEED_PROFILES } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * const config = resolveModelConfig({ channelDim: 8, channelHiddenDim: 16, tokenHiddenDim: 8, numLayers: 1, actionChunkSize: 4 });
+ * const dims = { obsDim: 9, actionDim: 2 };
+ * const backend = await getBackend();
+ * if (backend.backend === "webgpu") { // the fused engine needs an adapter
+ *   const net = await createNet(backend, { config, ...dims, params: initParams(paramLayout(config, dims), { seed: 0 }) });
+ *   const { evaluateScanGpu } = await import("./scan_gpu.ts");
+ *   const result = await evaluateScanGpu(getTask("reach_around"), {
+ *     net, method: resolveMethodConfig({ method: "realtime" }),
+ *     profile: resolveProfile(SEED_PROFILES.long_tail), seed: 0, numEnvs: 2,
+ *   });
+ *   assert.ok(result.metrics.returned_episode_solved >= 0);
+ *   net.destroy?.();
+ * }
  * ```
  */
 export async function evaluateScanGpu(

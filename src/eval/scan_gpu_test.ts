@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gpuTest } from "../gpu/testing.ts";
+import { gpuTest } from "../testing/gpu.ts";
 import { getTask } from "../envs/registry.ts";
 import { SEED_PROFILES } from "../latency/presets.ts";
 import { resolveProfile } from "../latency/resolve.ts";
@@ -7,18 +7,18 @@ import { resolveMethodConfig } from "../rtc/method_config.ts";
 import { sampleChunk } from "../rtc/sample.ts";
 import { evaluateScan } from "./scan.ts";
 import { canScanOnGpu, evaluateScanGpu } from "./scan_gpu.ts";
-import { isFusable } from "./fused_engine.ts";
+import { isFusable } from "../experiment/fused_engine.ts";
 import {
   assertRunsAgree,
   loadShippedCpuNet,
   loadShippedNet,
   type ParityMethod,
   withParityNets,
-} from "./_gpu_parity.ts";
+} from "../testing/fused_parity.ts";
 
 // The fused GPU evaluator against the CPU-orchestrated one (CPU twin
 // stepper, the same net sampling chunk by chunk), shipped reach_around
-// policies, 32 rollouts; tolerances in _gpu_parity.ts.
+// policies, 32 rollouts; tolerances in src/testing/fused_parity.ts.
 const N = 32;
 
 async function compare(

@@ -2,12 +2,12 @@
  * WGSL of the GPU-fused `scan` evaluator (`scan_gpu.ts`): environment
  * stepping with action noise and auto-reset, delay sampling, chunk
  * bookkeeping and the per-environment rollout log, one invocation per
- * environment. The GPU twin of `scan.ts` + `stepper.ts` + `rollout_log.ts`
+ * environment. The GPU twin of `scan.ts` + the wrapper (`src/envs/wrapper.ts`, `episode_log.ts`)
  * (same RNG coordinates, same order of operations).
  *
  * Bindings (group 0): 0 `params: ScanParams` (uniform), 1 `states`
  * `[N, TASK_STATE_DIM]` f32, 2 `ctrl` `[N]` of `vec4<u32>` (episode,
- * iteration, starved steps, unused), 3 `logs` `[N, gpuLogStride(A)]` f32 (`rollout_log_wgsl.ts`), 4
+ * iteration, starved steps, unused), 3 `logs` `[N, gpuLogStride(A)]` f32 (`src/envs/wrapper_wgsl.ts`), 4
  * `obs` `[N, TASK_OBS_DIM]` (the sampler's input), 5 `calls` `[N]` of
  * `vec4<u32>` (the sampler's call counter, stream, delay, s), 6 `prev`
  * `[N, H, A]` (the chunk being executed; the sampler's previous chunk), 7

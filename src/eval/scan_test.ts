@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { evaluateScan } from "./scan.ts";
-import { createCpuStepper } from "./stepper.ts";
-import { createRolloutLog, recordStep } from "./rollout_log.ts";
+import { createCpuStepper } from "../envs/wrapper.ts";
+import { createRolloutLog, recordStep } from "../envs/episode_log.ts";
 import {
   expertSampler,
   fixedDelay,
   seedMixture,
   taggingSampler,
   toyTask,
-} from "./_toy_task.ts";
+} from "../testing/toy_task.ts";
 
 const task = toyTask(40);
 const N = 16;

@@ -1,6 +1,7 @@
 /**
  * Files: atomic writes, CSV in the seed's dialect, Python-compatible number
- * formatting, run folders and provenance.
+ * formatting, run folders, provenance, GIF encoding and the safetensors
+ * codec of checkpoints and datasets.
  *
  * @module
  */
@@ -10,3 +11,4 @@ export * from "./format.ts";
 export * from "./provenance.ts";
 export * from "./run_folder.ts";
 export * from "./gif.ts";
+export * from "./safetensors.ts";

@@ -1,4 +1,4 @@
-// Field validation helpers for profile and forecaster configs. Messages follow
+// Field validation for profile and forecaster configs. Messages follow
 // the std style: "Cannot create <what> as <field> must be <rule>: current
 // value is <value>". TypeError for wrong shape, RangeError for wrong range.
 

@@ -1,5 +1,5 @@
 /**
- * Delay forecasters for asynchronous execution (DESIGN.md 6.2): the
+ * Delay forecasters for asynchronous execution (`docs/SEMANTICS.md` §7): the
  * controller calls `predict(trueDelay)` when an inference starts (only the
  * oracle uses the true delay) and `observe(delay)` when it lands.
  *

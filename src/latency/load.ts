@@ -40,8 +40,12 @@ function isAbsolute(path: string): boolean {
  * @throws {SyntaxError} If a cell is not a finite number (names file, row, column).
  *
  * @example
- * ```ts ignore
- * const ms = await loadTraceCsv("traces/pi0_latency.csv", { column: "latency_ms" });
+ * ```ts
+ * import { loadTraceCsv } from "./load.ts";
+ * import assert from "node:assert/strict";
+ * const path = `${await Deno.makeTempDir()}/trace.csv`;
+ * await Deno.writeTextFile(path, "step,latency_ms\n0,41.5\n1,120\n");
+ * assert.deepEqual(await loadTraceCsv(path, { column: "latency_ms" }), [41.5, 120]);
  * ```
  */
 export async function loadTraceCsv(
@@ -85,9 +89,14 @@ export async function loadTraceCsv(
  *   the file, the profile and the field.
  *
  * @example
- * ```ts ignore
- * const profiles = await loadProfiles("exp/profiles.json");
- * const p = resolveProfile(profiles.long_tail);
+ * ```ts
+ * import { loadProfiles } from "./load.ts";
+ * import { resolveProfile } from "./resolve.ts";
+ * import assert from "node:assert/strict";
+ * const path = `${await Deno.makeTempDir()}/profiles.json`;
+ * await Deno.writeTextFile(path, JSON.stringify({ fixed_2: { kind: "fixed", delay: 2 } }));
+ * const profiles = await loadProfiles(path);
+ * assert.equal(resolveProfile(profiles.fixed_2!).sampleAt(0, 0, 0), 2);
  * ```
  */
 export async function loadProfiles(

@@ -19,7 +19,6 @@ export * from "./types.ts";
 export * from "./resolve.ts";
 export * from "./transforms.ts";
 export * from "./presets.ts";
-export * from "./profile_wgsl.ts";
 export * from "./stats.ts";
 export * from "./forecast.ts";
 export * from "./load.ts";

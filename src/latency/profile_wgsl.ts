@@ -216,7 +216,7 @@ function stagesWgsl(plan: Plan): { code: string; last: string } {
  * `fn sample_delay(seed: u32, stream: u32, counter: u32) -> i32`, the GPU twin
  * of `profile.sampleAt(seed, stream, counter)`. The code calls `pcg4d` and
  * does NOT include it: concatenate `RNG_WGSL` (`src/rng/rng_wgsl.ts`) before
- * it. Helper names start with `lat_`, so one shader holds one profile.
+ * it. Its functions are named `lat_*`, so one shader holds one profile.
  *
  * Parity: integer-only kinds (fixed, categorical, mixture, empirical) and
  * every transform are identical to the CPU; lognormal, pareto and bursty use

@@ -1,5 +1,5 @@
 /**
- * Delay statistics of DESIGN.md 6.4: numpy-compatible
+ * Delay statistics of `docs/SEMANTICS.md` §9: numpy-compatible
  * {@linkcode percentile}, {@linkcode pViolate} `= P(d > H − s)`, the
  * {@linkcode wilsonInterval} and a one-call {@linkcode delaySummary}.
  *
@@ -162,7 +162,7 @@ export function wilsonInterval(
   };
 }
 
-/** Summary of a delay sample (DESIGN.md 6.4 column names). */
+/** Summary of a delay sample (`docs/SEMANTICS.md` §9 column names). */
 export interface DelaySummary {
   /** Number of delays. */
   n: number;

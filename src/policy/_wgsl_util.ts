@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the policy WGSL generators: uniform structs, the per-shape
- * constant prelude (sizes and activation functions) and binding helpers.
+ * constant prelude (sizes and activation functions) and binding declarations.
  *
  * @module
  */

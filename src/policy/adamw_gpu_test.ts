@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { compileMessages, readBuffer } from "../gpu/kernel.ts";
-import { gpuTest } from "../gpu/testing.ts";
+import { gpuTest } from "../testing/gpu.ts";
 import { normal } from "../rng/rng.ts";
 import {
   adamwStep,

@@ -14,8 +14,14 @@
  * | anything else | caller-provided strings |
  *
  * Loading accepts any tensor order and offsets (files written by other
- * safetensors writers), and validates names, shapes, dtype and finiteness,
- * naming the file and tensor on error. Writes are atomic (temp + rename).
+ * safetensors writers) and checkpoints in upstream naming that carry less
+ * metadata: a `model_config` key that is missing takes upstream's default
+ * (`DEFAULT_MODEL_CONFIG` of `config.ts`; a missing `simulated_delay`
+ * means null),
+ * and missing `obs_dim` / `action_dim` are read off the `in_proj.kernel` and
+ * `out_proj.bias` shapes. It validates names, shapes, dtype and finiteness,
+ * naming the file and tensor in a one-line error. Writes are atomic (temp +
+ * rename).
  *
  * @module
  */
@@ -25,7 +31,7 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   type SafeTensor,
-} from "../data/safetensors.ts";
+} from "../io/safetensors.ts";
 import { type ModelConfig, resolveModelConfig } from "./config.ts";
 import { paramLayout } from "./params.ts";
 
@@ -113,6 +119,31 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   return encodeSafetensors(tensors, { metadata });
 }
 
+/**
+ * `action_dim` from `out_proj.bias` `[A]`, `obs_dim` from `in_proj.kernel`
+ * `[A + O, C]`, for checkpoints whose metadata does not record them.
+ */
+function inferDim(
+  tensors: ReadonlyMap<string, SafeTensor>,
+  key: "obs_dim" | "action_dim",
+  src: string,
+): number {
+  const a = tensors.get("out_proj.bias")?.shape;
+  const io = tensors.get("in_proj.kernel")?.shape;
+  if (a?.length !== 1 || io?.length !== 2) {
+    throw new SyntaxError(
+      `Cannot load checkpoint ${src} as __metadata__.${key} is missing and cannot be inferred: out_proj.bias must be [A] and in_proj.kernel [A + O, C]`,
+    );
+  }
+  const n = key === "action_dim" ? a[0]! : io[0]! - a[0]!;
+  if (!Number.isInteger(n) || n < 1) {
+    throw new SyntaxError(
+      `Cannot load checkpoint ${src} as __metadata__.${key} is missing and the tensor shapes give ${n}`,
+    );
+  }
+  return n;
+}
+
 function metaInt(meta: Record<string, string>, key: string, src: string) {
   const raw = meta[key];
   const n = Number(raw);
@@ -131,13 +162,14 @@ function metaInt(meta: Record<string, string>, key: string, src: string) {
  * @param options `source`: file name for error messages.
  * @returns The checkpoint.
  * @throws {SyntaxError} If the metadata lacks or garbles the model config or sizes.
+ * @throws {RangeError} If the model config is out of range.
  * @throws {TypeError} If a tensor is missing, unexpected, not F32 or has the wrong shape.
  * @throws {RangeError} If a tensor holds a NaN or infinity.
  *
  * @example
  * ```ts
  * import { decodeCheckpoint } from "./checkpoint.ts";
- * import { encodeSafetensors } from "../data/safetensors.ts";
+ * import { encodeSafetensors } from "../io/safetensors.ts";
  * import assert from "node:assert/strict";
  * const bytes = encodeSafetensors([], { metadata: { obs_dim: "2" } });
  * assert.throws(() => decodeCheckpoint(bytes, { source: "a.safetensors" }), /a.safetensors/);
@@ -165,19 +197,42 @@ export function decodeCheckpoint(
       }`,
     );
   }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new SyntaxError(
+      `Cannot load checkpoint ${src} as __metadata__.model_config must be a JSON object: current value is ${meta.model_config}`,
+    );
+  }
+  const known = new Set(SNAKE.flatMap(([camel, snake]) => [camel, snake]));
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) {
+      throw new SyntaxError(
+        `Cannot load checkpoint ${src} as __metadata__.model_config has an unknown key: current value is "${key}"`,
+      );
+    }
+  }
+  // A missing key takes upstream's default (DEFAULT_MODEL_CONFIG), as
+  // upstream's dataclass does: e.g. no simulated_delay means null.
   const partial: Record<string, unknown> = {};
   for (const [camel, snake] of SNAKE) {
     if (snake in raw) partial[camel] = raw[snake];
     else if (camel in raw) partial[camel] = raw[camel];
-    else {
-      throw new SyntaxError(
-        `Cannot load checkpoint ${src} as __metadata__.model_config lacks ${snake}`,
-      );
-    }
   }
-  const config = resolveModelConfig(partial as Partial<ModelConfig>);
-  const obsDim = metaInt(meta, "obs_dim", src);
-  const actionDim = metaInt(meta, "action_dim", src);
+  let config: ModelConfig;
+  try {
+    config = resolveModelConfig(partial as Partial<ModelConfig>);
+  } catch (e) {
+    throw new RangeError(
+      `Cannot load checkpoint ${src} as __metadata__.model_config is invalid: ${
+        (e as Error).message
+      }`,
+    );
+  }
+  const obsDim = meta.obs_dim === undefined
+    ? inferDim(file.tensors, "obs_dim", src)
+    : metaInt(meta, "obs_dim", src);
+  const actionDim = meta.action_dim === undefined
+    ? inferDim(file.tensors, "action_dim", src)
+    : metaInt(meta, "action_dim", src);
   const layout = paramLayout(config, { obsDim, actionDim });
   const params = new Float32Array(layout.size);
   const byName = new Map(layout.entries.map((e) => [e.name, e]));
@@ -247,8 +302,16 @@ export function decodeCheckpoint(
  * @returns A promise that settles once the file is in place.
  *
  * @example
- * ```ts ignore
- * await saveCheckpoint("exp_runs/policies/catch.safetensors", { config, obsDim, actionDim, params, task: "catch" });
+ * ```ts
+ * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+ * import { initParams, paramLayout } from "./params.ts";
+ * import { SMALL_MODEL_CONFIG as config } from "./config.ts";
+ * import assert from "node:assert/strict";
+ * const dims = { obsDim: 23, actionDim: 1 };
+ * const params = initParams(paramLayout(config, dims), { seed: 0 });
+ * const path = `${await Deno.makeTempDir()}/catch.safetensors`;
+ * await saveCheckpoint(path, { config, ...dims, params, task: "catch" });
+ * assert.equal((await loadCheckpoint(path)).task, "catch");
  * ```
  */
 export async function saveCheckpoint(
@@ -266,9 +329,19 @@ export async function saveCheckpoint(
  * @throws {SyntaxError|TypeError|RangeError} See {@linkcode decodeCheckpoint}; messages name the file and tensor.
  *
  * @example
- * ```ts ignore
- * const { config, obsDim, actionDim, params } = await loadCheckpoint("exp_runs/policies/catch.safetensors");
- * const net = await createNet(await getBackend(), { config, obsDim, actionDim, params });
+ * ```ts
+ * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+ * import { initParams, paramLayout } from "./params.ts";
+ * import { SMALL_MODEL_CONFIG } from "./config.ts";
+ * import { createNet } from "./net.ts";
+ * import { getBackend } from "../gpu/backend.ts";
+ * import assert from "node:assert/strict";
+ * const path = `${await Deno.makeTempDir()}/policy.safetensors`;
+ * const layout = paramLayout(SMALL_MODEL_CONFIG, { obsDim: 9, actionDim: 2 });
+ * await saveCheckpoint(path, { config: SMALL_MODEL_CONFIG, obsDim: 9, actionDim: 2, params: initParams(layout, { seed: 0 }) });
+ * const { config, obsDim, actionDim, params } = await loadCheckpoint(path);
+ * const net = await createNet(await getBackend({ backend: "cpu" }), { config, obsDim, actionDim, params });
+ * assert.equal(net.config.actionChunkSize, 4);
  * ```
  */
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {

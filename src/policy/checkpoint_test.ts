@@ -8,7 +8,7 @@ import {
 } from "./checkpoint.ts";
 import { resolveModelConfig } from "./config.ts";
 import { paramLayout, randomParams } from "./params.ts";
-import { encodeSafetensors } from "../data/safetensors.ts";
+import { encodeSafetensors } from "../io/safetensors.ts";
 
 const config = resolveModelConfig({
   channelDim: 8,
@@ -185,10 +185,18 @@ Deno.test("decodeCheckpoint() names the file and tensor on invalid contents", ()
   assert.throws(
     () =>
       decodeCheckpoint(
+        encodeSafetensors([], { metadata: { model_config: '{"width": 8}' } }),
+        src,
+      ),
+    /bad\.safetensors as __metadata__\.model_config has an unknown key: current value is "width"/,
+  );
+  assert.throws(
+    () =>
+      decodeCheckpoint(
         encodeSafetensors([], { metadata: { model_config: "{}" } }),
         src,
       ),
-    /bad\.safetensors as __metadata__\.model_config lacks channel_dim/,
+    /bad\.safetensors as __metadata__\.obs_dim is missing and cannot be inferred/,
   );
 });
 

@@ -1,5 +1,5 @@
 /**
- * CPU reference of the FlowPolicy forward pass (DESIGN.md section 4, upstream
+ * CPU reference of the FlowPolicy forward pass (`docs/SEMANTICS.md` §2, upstream
  * `model.py`), generic over precision: `"f32"` rounds every operation with
  * `Math.fround` (what the WGSL kernels compute, up to summation order and
  * transcendental accuracy), `"f64"` computes in doubles (for finite

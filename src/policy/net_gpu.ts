@@ -34,7 +34,7 @@ import {
   paddedOffsets,
   padParams,
   type Plan,
-} from "./_net_plan.ts";
+} from "./net_plan.ts";
 import type { PolicyNet } from "./net.ts";
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Behaviour cloning of a FlowPolicy by flow matching (DESIGN §4, upstream
+ * Behaviour cloning of a FlowPolicy by flow matching (`docs/SEMANTICS.md` §4, upstream
  * `train_flow.py`): per step a batch of action chunks, `t ~ U(0,1)`,
  * `ε ~ N(0, I)`, the net's `lossAndGrad` (`x_t = (1−t)ε + t·a`, target
  * `a − ε`), global-norm clipping and AdamW.
@@ -32,11 +32,11 @@ import {
   stepsPerEpoch,
 } from "../data/chunks.ts";
 import { datasetLength, type DemoDataset } from "../data/dataset.ts";
-import { decodeSafetensors, encodeSafetensors } from "../data/safetensors.ts";
+import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
 import { exists, writeFileAtomic, writeTextFileAtomic } from "../io/atomic.ts";
 import { formatCsv, parseCsv } from "../io/csv.ts";
 import { uniform } from "../rng/rng.ts";
-import { deriveSeed, fillNormal } from "../rtc/noise.ts";
+import { deriveSeed, fillNormal } from "../rng/noise.ts";
 import {
   type AdamWOptions,
   type AdamWState,
@@ -202,9 +202,23 @@ const LOSS_COLUMNS = ["epoch", "step", "loss", "grad_norm", "learning_rate"];
  * @throws {RangeError} If an option is invalid or the dataset's sizes do not match the net.
  *
  * @example
- * ```ts ignore
- * const net = await createNet(await getBackend(), { config, obsDim, actionDim, params: initParams(layout, { seed: 0 }) });
- * const result = await trainPolicy(net, dataset, { epochs: 10, batchSize: 512, outDir: "exp_runs/policies/catch" });
+ * ```ts
+ * import { trainPolicy } from "./train.ts";
+ * import { createNet } from "./net.ts";
+ * import { initParams, paramLayout } from "./params.ts";
+ * import { resolveModelConfig } from "./config.ts";
+ * import { getBackend } from "../gpu/backend.ts";
+ * import assert from "node:assert/strict";
+ * const config = resolveModelConfig({ channelDim: 8, channelHiddenDim: 16, tokenHiddenDim: 8, numLayers: 1, actionChunkSize: 2 });
+ * const dims = { obsDim: 1, actionDim: 1 };
+ * const net = await createNet(await getBackend({ backend: "cpu" }), { config, ...dims, params: initParams(paramLayout(config, dims), { seed: 0 }) });
+ * const dataset = {
+ *   task: "toy", ...dims,
+ *   obs: new Float32Array([0, 0.5, 1, 0]), actions: new Float32Array([1, 1, -1, -1]),
+ *   done: new Uint8Array([0, 0, 0, 1]), solved: new Uint8Array(4),
+ * };
+ * const result = await trainPolicy(net, dataset, { epochs: 1, batchSize: 2 });
+ * assert.ok(result.steps.length > 0);
  * ```
  */
 export async function trainPolicy(

@@ -8,7 +8,7 @@
 import type { NetInputs, PolicyNet } from "../policy/net.ts";
 import type { ChunkRequest, FlowStepTrace } from "./sample.ts";
 import type { MethodConfig } from "./method_config.ts";
-import { deriveSeed, fillNormal, NOISE_TAG } from "./noise.ts";
+import { deriveSeed, fillNormal, NOISE_TAG } from "../rng/noise.ts";
 import { guidanceWeight } from "./guidance_weight.ts";
 import { prefixWeights } from "./prefix_weights.ts";
 

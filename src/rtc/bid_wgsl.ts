@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { NOISE_TAG } from "./noise.ts";
+import { NOISE_TAG } from "../rng/noise.ts";
 import { prefixWeights } from "./prefix_weights.ts";
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gpuTest } from "../gpu/testing.ts";
+import { gpuTest } from "../testing/gpu.ts";
 import {
   compileMessages,
   createStorage,
@@ -13,7 +13,7 @@ import { initialNoise } from "./_flow.ts";
 import { bidBindings, bidWeightTable, bidWgsl } from "./bid_wgsl.ts";
 import { prefixWeights } from "./prefix_weights.ts";
 
-// BID's WGSL kernels against a float64 CPU computation of DESIGN §4's BID
+// BID's WGSL kernels against a float64 CPU computation of `docs/SEMANTICS.md` §3's BID
 // (the formula of `_bid.ts`) on random strong and weak candidates, previous
 // chunks, delays d and execution horizons s (both 0..H). Some candidates
 // are exact copies of an earlier one, so ties (broken towards the lower

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fakeLinearNet } from "./_fake_net.ts";
+import { fakeLinearNet } from "../testing/fake_net.ts";
 import {
   DEFAULT_METHOD_CONFIG,
   METHOD_NAMES,

@@ -36,7 +36,7 @@ export const PREFIX_SCHEDULES: readonly PrefixSchedule[] = [
  * @throws {RangeError} If `total` is not a positive integer, `start`/`end`
  *   are not integers, or the schedule is unknown.
  *
- * @example The DESIGN example
+ * @example The example of `docs/SEMANTICS.md` §3
  * ```ts
  * import { prefixWeights } from "./prefix_weights.ts";
  * import assert from "node:assert/strict";

@@ -3,7 +3,7 @@ import { prefixWeights } from "./prefix_weights.ts";
 
 const f32 = (xs: number[]) => xs.map(Math.fround);
 
-Deno.test("prefixWeights() equals the DESIGN example exactly (linear)", () => {
+Deno.test("prefixWeights() equals the example of docs/SEMANTICS.md §3 exactly (linear)", () => {
   assert.deepEqual(
     [...prefixWeights(2, 6, 10, "linear")],
     f32([1, 1, 0.8, 0.6, 0.4, 0.2, 0, 0, 0, 0]),

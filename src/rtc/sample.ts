@@ -1,5 +1,5 @@
 /**
- * `sampleChunk`: one batched chunk inference with any method of DESIGN §4
+ * `sampleChunk`: one batched chunk inference with any method of `docs/SEMANTICS.md` §3
  * (naive, realtime, hard masking, BID, training-time RTC; temporal
  * ensembling samples like naive and ensembles at execution time, see
  * `temporal_ensemble.ts`).
@@ -173,12 +173,21 @@ function checkRequest(
  * @throws {RangeError} If a delay or execution horizon is outside [0, H].
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { createNet, initParams, paramLayout, resolveModelConfig } from "../policy/mod.ts";
+ * import { getBackend } from "../gpu/backend.ts";
+ * const config = resolveModelConfig({ channelDim: 8, channelHiddenDim: 16, tokenHiddenDim: 8, numLayers: 1, actionChunkSize: 4 });
+ * const dims = { obsDim: 9, actionDim: 2 };
+ * const params = initParams(paramLayout(config, dims), { seed: 0 });
+ * const net = await createNet(await getBackend({ backend: "cpu" }), { config, ...dims, params });
+ * import { resolveMethodConfig, sampleChunk } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * const method = resolveMethodConfig({ method: "realtime" });
  * const { chunk } = await sampleChunk(net, {
- *   batch: 1, obs, prevChunk, delay: Int32Array.of(2), executeHorizon: Int32Array.of(4),
- *   seed: 0, counter: 7,
+ *   batch: 1, obs: new Float32Array(9), prevChunk: new Float32Array(8),
+ *   delay: Int32Array.of(2), executeHorizon: Int32Array.of(1), seed: 0, counter: 7,
  * }, method);
+ * assert.equal(chunk.length, 4 * 2);
  * ```
  */
 export async function sampleChunk(

@@ -29,7 +29,7 @@ import {
 } from "../gpu/kernel.ts";
 import type { PolicyNet } from "../policy/net.ts";
 import { gpuNetInternals } from "../policy/net_gpu.ts";
-import type { Plan } from "../policy/_net_plan.ts";
+import type { Plan } from "../policy/net_plan.ts";
 import { guidanceWeight } from "./guidance_weight.ts";
 import type { MethodConfig } from "./method_config.ts";
 import type { ChunkRequest, ChunkResult } from "./sample.ts";

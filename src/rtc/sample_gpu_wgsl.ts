@@ -14,7 +14,7 @@
 
 import { defineStruct } from "../gpu/struct.ts";
 import { RNG_WGSL } from "../rng/rng_wgsl.ts";
-import { NOISE_TAG } from "./noise.ts";
+import { NOISE_TAG } from "../rng/noise.ts";
 
 /**
  * Uniforms of every sampling kernel (one buffer per flow step). `flags`:

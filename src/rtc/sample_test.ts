@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fakeLinearNet } from "./_fake_net.ts";
+import { fakeLinearNet } from "../testing/fake_net.ts";
 import { resolveMethodConfig } from "./method_config.ts";
 import { type ChunkRequest, sampleChunk } from "./sample.ts";
 import { prefixWeights } from "./prefix_weights.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gpuTest } from "../gpu/testing.ts";
+import { gpuTest } from "../testing/gpu.ts";
 import {
   compileMessages,
   createStorage,

@@ -1,97 +1,44 @@
 /**
- * `cartpole_swingup`: swing a pole up from hanging and balance it upright on a
- * cart that must stay on a finite track.
- *
- * - **State** (`stateDim` 6): `[x, xdot, theta, thetadot, t, hold]`; theta = 0
- *   is upright, theta = pi hanging, not wrapped (the checks and the
- *   observation use sin/cos or the wrapped angle); `hold` counts consecutive
- *   upright steps.
- * - **Observation** (`obsDim` 6): `[x, xdot, sin(theta), cos(theta), thetadot,
- *   t / maxTimesteps]`.
- * - **Action** (`actionDim` 1): force in [-1, 1] (clipped) times
- *   {@linkcode CARTPOLE_FORCE} newtons on the cart.
- * - **Dynamics**: the classic cart-pole (Barto et al. 1983; cart 1 kg, pole
- *   0.1 kg, half-length 1 m, g = 9.8) integrated with
- *   {@linkcode CARTPOLE_SUBSTEPS} semi-implicit Euler substeps per control
- *   period {@linkcode CARTPOLE_DT}. The upright pole's unstable time constant
- *   is about 0.36 s (growth rate 2.8 / s), so a few control steps of delay
- *   matter: balancing on actions computed 4 steps ago fails, and so does
- *   executing open-loop action chunks for 6-8 steps under action noise.
- * - **Reset**: `x = U(-0.2, 0.2)`, `theta = pi + U(-0.05, 0.05)`,
- *   `thetadot = U(-0.05, 0.05)`, `xdot = 0`, from `uniform(seed, env,
- *   episode * 1024, lane 0..2)`.
- * - **Termination / reward / solved** (after the move): the cart leaves the
- *   track (|x| > {@linkcode CARTPOLE_TRACK}): done, reward -1, not solved;
- *   the pole is upright (|wrapped theta| < {@linkcode CARTPOLE_UPRIGHT})
- *   for {@linkcode CARTPOLE_HOLD} consecutive steps: done, reward +1, solved;
- *   otherwise done with reward 0 when `t` reaches `maxTimesteps` (200).
- * - **Expert**: direction `uniform(seed, env, episode * 1024 + 512) < 0.5 ?
- *   -1 : +1`. For the first {@linkcode CARTPOLE_KICK_STEPS} steps it pushes
- *   the cart that way (which picks the swing direction), then pumps energy
- *   (Astrom-Furuta: force ~ (E_target - E) * -thetadot * cos(theta), with a
- *   weak cart-centring term) and, once |wrapped theta| <
- *   {@linkcode CARTPOLE_CATCH}, balances with a discrete LQR gain.
+ * CPU twin of `cartpole_swingup` (the reference for
+ * `cartpole_swingup_wgsl.ts`; the semantics are documented in
+ * `cartpole_swingup.ts`). Every operation is rounded with `Math.fround`, in
+ * the same order as the WGSL.
  *
  * @module
  */
 
 import { uniform } from "../../rng/rng.ts";
-import type { EpisodeKey, RgbaImage, TaskCpu, TaskSpec } from "../types.ts";
+import type { EpisodeKey, RgbaImage, TaskCpu } from "../types.ts";
+import {
+  CARTPOLE_SWINGUP_PARAMS as P,
+  CARTPOLE_SWINGUP_SPEC,
+} from "./cartpole_swingup_params.ts";
 import { renderCartpole } from "./cartpole_swingup_render.ts";
 
 const f = Math.fround;
 
-/** Task spec of `cartpole_swingup`. */
-export const CARTPOLE_SWINGUP_SPEC: TaskSpec = Object.freeze({
-  name: "cartpole_swingup",
-  obsDim: 6,
-  actionDim: 1,
-  stateDim: 6,
-  maxTimesteps: 200,
-});
-
-/** Control period in seconds. */
-export const CARTPOLE_DT: number = f(0.05);
-/** Integration substeps per control period. */
-export const CARTPOLE_SUBSTEPS = 2;
-/** Force at |action| = 1 (N). */
-export const CARTPOLE_FORCE: number = f(10);
-/** Gravity. */
-export const CARTPOLE_GRAVITY: number = f(9.8);
-/** Cart mass (kg). */
-export const CARTPOLE_CART_MASS: number = f(1);
-/** Pole mass (kg). */
-export const CARTPOLE_POLE_MASS: number = f(0.1);
-/** Pole half-length (m). */
-export const CARTPOLE_HALF_LENGTH: number = f(1);
-/** Track half-length: |x| beyond it terminates. */
-export const CARTPOLE_TRACK: number = f(2.4);
-/** Upright tolerance (rad) for the solve condition. */
-export const CARTPOLE_UPRIGHT: number = f(0.2);
-/** Consecutive upright steps that solve the task. */
-export const CARTPOLE_HOLD = 40;
-/** Expert: steps of the initial push. */
-export const CARTPOLE_KICK_STEPS = 4;
-/** Expert: |wrapped theta| below which LQR balances. */
-export const CARTPOLE_CATCH: number = f(0.4);
-/** Expert: energy-pumping gain. */
-export const CARTPOLE_ENERGY_GAIN: number = f(4);
-/** Expert: largest |action| while pumping energy (and during the push). */
-export const CARTPOLE_PUMP_MAX: number = f(0.5);
-/** Expert: cart-centring gains during the swing (position, velocity). */
-export const CARTPOLE_CENTER_GAINS: readonly [number, number] = [
-  f(0.2),
-  f(0.2),
-];
-/** Expert: LQR gain on `[x, xdot, theta, thetadot]` (u = -K s), discrete LQR of the linearisation at DT (zero-order hold, action units) with `Q = diag(1, 0.1, 10, 0.1)`, `R = 1`. */
-export const CARTPOLE_LQR: readonly [number, number, number, number] = [
-  f(-0.7434),
-  f(-1.048),
-  f(-7.9529),
-  f(-2.7855),
-];
-/** RNG draw index of the expert's direction. */
-export const CARTPOLE_MODE_DRAW = 512;
+const CARTPOLE_DT = f(P.dt);
+const CARTPOLE_SUBSTEPS = P.substeps;
+const CARTPOLE_FORCE = f(P.force);
+const CARTPOLE_GRAVITY = f(P.gravity);
+const CARTPOLE_CART_MASS = f(P.cartMass);
+const CARTPOLE_POLE_MASS = f(P.poleMass);
+const CARTPOLE_HALF_LENGTH = f(P.halfLength);
+const CARTPOLE_TRACK = f(P.track);
+const CARTPOLE_UPRIGHT = f(P.upright);
+const CARTPOLE_HOLD = P.hold;
+const CARTPOLE_KICK_STEPS = P.kickSteps;
+const CARTPOLE_CATCH = f(P.catch);
+const CARTPOLE_ENERGY_GAIN = f(P.energyGain);
+const CARTPOLE_PUMP_MAX = f(P.pumpMax);
+const CARTPOLE_CENTER_GAINS = [f(P.centerGainX), f(P.centerGainV)] as const;
+const CARTPOLE_LQR = [
+  f(P.lqrX),
+  f(P.lqrXdot),
+  f(P.lqrTheta),
+  f(P.lqrThetadot),
+] as const;
+const CARTPOLE_MODE_DRAW = P.modeDraw;
 
 const PI = f(Math.PI);
 const TWO_PI = f(2 * Math.PI);

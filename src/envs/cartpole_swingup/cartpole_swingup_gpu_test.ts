@@ -1,4 +1,4 @@
-import { registerParityTests } from "../_rollout_parity.ts";
+import { registerParityTests } from "../../testing/env_parity.ts";
 import { CARTPOLE_SWINGUP } from "./mod.ts";
 
 // Replaying a balancing trajectory open-loop amplifies float32 differences in

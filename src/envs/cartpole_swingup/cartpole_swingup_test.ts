@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { addActionNoise } from "../batch.ts";
+import { addActionNoise } from "../wrapper.ts";
 import { rolloutExpert } from "../rollout.ts";
 import {
-  CARTPOLE_KICK_STEPS,
   CARTPOLE_SWINGUP,
   CARTPOLE_SWINGUP_CPU,
+  CARTPOLE_SWINGUP_PARAMS,
   CARTPOLE_SWINGUP_SPEC,
-  CARTPOLE_TRACK,
   cartpoleDirection,
   wrapAngle,
 } from "./mod.ts";
@@ -32,7 +31,7 @@ Deno.test("CARTPOLE_SWINGUP expert is bimodal: the swing starts either way, abou
     const key = { seed: 7, env: e, episode: 0 };
     const dir = cartpoleDirection(key);
     CARTPOLE_SWINGUP_CPU.reset(s, key);
-    for (let t = 0; t < CARTPOLE_KICK_STEPS; t++) {
+    for (let t = 0; t < CARTPOLE_SWINGUP_PARAMS.kickSteps; t++) {
       CARTPOLE_SWINGUP_CPU.expert(s, a, key);
       addActionNoise(a, { seed: 7, env: e, t, noiseStd: 0.1 });
       CARTPOLE_SWINGUP_CPU.step(s, a, r);
@@ -87,7 +86,7 @@ Deno.test("CARTPOLE_SWINGUP_CPU.step() clips actions, times out hanging, and ter
     CARTPOLE_SWINGUP_CPU.step(s1, new Float32Array([1]), out);
   }
   assert.deepEqual(Array.from(out), [-1, 1, 0]);
-  assert.ok(s1[0]! > CARTPOLE_TRACK);
+  assert.ok(s1[0]! > CARTPOLE_SWINGUP_PARAMS.track);
 });
 
 Deno.test("CARTPOLE_SWINGUP_CPU.step() solves after holding the pole upright", () => {

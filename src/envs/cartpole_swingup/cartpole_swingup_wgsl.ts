@@ -5,30 +5,14 @@
  * @module
  */
 
-import { wf } from "../_wgsl.ts";
+import { taskHeaderWgsl, wgslFloat } from "../task.ts";
 import {
-  CARTPOLE_CART_MASS,
-  CARTPOLE_CATCH,
-  CARTPOLE_CENTER_GAINS,
-  CARTPOLE_DT,
-  CARTPOLE_ENERGY_GAIN,
-  CARTPOLE_FORCE,
-  CARTPOLE_GRAVITY,
-  CARTPOLE_HALF_LENGTH,
-  CARTPOLE_HOLD,
-  CARTPOLE_KICK_STEPS,
-  CARTPOLE_LQR,
-  CARTPOLE_MODE_DRAW,
-  CARTPOLE_POLE_MASS,
-  CARTPOLE_PUMP_MAX,
-  CARTPOLE_SUBSTEPS,
+  CARTPOLE_SWINGUP_PARAMS as P,
   CARTPOLE_SWINGUP_SPEC,
-  CARTPOLE_TRACK,
-  CARTPOLE_UPRIGHT,
-} from "./cartpole_swingup_cpu.ts";
+} from "./cartpole_swingup_params.ts";
 
 /**
- * WGSL source of `cartpole_swingup`: the `TASK_*` constants and `task_reset`,
+ * WGSL source of `cartpole_swingup`: the generated header (`TASK_*`, `CP_*`), derived constants and `task_reset`,
  * `task_step`, `task_observe`, `task_expert` (RNG_WGSL must precede it).
  *
  * @example
@@ -39,40 +23,45 @@ import {
  * ```
  */
 export const CARTPOLE_SWINGUP_WGSL: string = /* wgsl */ `
-const TASK_STATE_DIM: u32 = ${CARTPOLE_SWINGUP_SPEC.stateDim}u;
-const TASK_OBS_DIM: u32 = ${CARTPOLE_SWINGUP_SPEC.obsDim}u;
-const TASK_ACTION_DIM: u32 = ${CARTPOLE_SWINGUP_SPEC.actionDim}u;
-const TASK_MAX_T: u32 = ${CARTPOLE_SWINGUP_SPEC.maxTimesteps}u;
-const CP_DT: f32 = ${wf(CARTPOLE_DT)};
-const CP_SUBSTEPS: u32 = ${CARTPOLE_SUBSTEPS}u;
-const CP_FORCE: f32 = ${wf(CARTPOLE_FORCE)};
-const CP_G: f32 = ${wf(CARTPOLE_GRAVITY)};
-const CP_MP: f32 = ${wf(CARTPOLE_POLE_MASS)};
-const CP_L: f32 = ${wf(CARTPOLE_HALF_LENGTH)};
-const CP_TOTAL: f32 = ${
-  wf(Math.fround(CARTPOLE_CART_MASS + CARTPOLE_POLE_MASS))
+${
+  taskHeaderWgsl(CARTPOLE_SWINGUP_SPEC, {
+    params: P,
+    prefix: "CP",
+    f32: [
+      "dt",
+      "force",
+      "gravity",
+      "poleMass",
+      "halfLength",
+      "track",
+      "upright",
+      "hold",
+      "kickSteps",
+      "catch",
+      "energyGain",
+      "pumpMax",
+      "centerGainX",
+      "centerGainV",
+    ],
+    u32: ["substeps", "modeDraw"],
+  })
+}const CP_TOTAL: f32 = ${
+  wgslFloat(Math.fround(P.cartMass) + Math.fround(P.poleMass))
 };
 const CP_POLE_ML: f32 = ${
-  wf(Math.fround(CARTPOLE_POLE_MASS * CARTPOLE_HALF_LENGTH))
+  wgslFloat(Math.fround(P.poleMass) * Math.fround(P.halfLength))
 };
-const CP_FOUR_THIRDS: f32 = ${wf(Math.fround(4 / 3))};
-const CP_TRACK: f32 = ${wf(CARTPOLE_TRACK)};
-const CP_UPRIGHT: f32 = ${wf(CARTPOLE_UPRIGHT)};
-const CP_HOLD: f32 = ${wf(CARTPOLE_HOLD)};
-const CP_KICK: f32 = ${wf(CARTPOLE_KICK_STEPS)};
-const CP_CATCH: f32 = ${wf(CARTPOLE_CATCH)};
-const CP_EGAIN: f32 = ${wf(CARTPOLE_ENERGY_GAIN)};
-const CP_PUMP_MAX: f32 = ${wf(CARTPOLE_PUMP_MAX)};
-const CP_CX: f32 = ${wf(CARTPOLE_CENTER_GAINS[0])};
-const CP_CV: f32 = ${wf(CARTPOLE_CENTER_GAINS[1])};
-const CP_K: vec4<f32> = vec4<f32>(${CARTPOLE_LQR.map(wf).join(", ")});
-const CP_MODE_DRAW: u32 = ${CARTPOLE_MODE_DRAW}u;
-const CP_PI: f32 = ${wf(Math.fround(Math.PI))};
-const CP_TWO_PI: f32 = ${wf(Math.fround(2 * Math.PI))};
+const CP_FOUR_THIRDS: f32 = ${wgslFloat(4 / 3)};
+const CP_K: vec4<f32> = vec4<f32>(${
+  [P.lqrX, P.lqrXdot, P.lqrTheta, P.lqrThetadot].map(wgslFloat).join(", ")
+});
+const CP_PI: f32 = ${wgslFloat(Math.PI)};
+const CP_TWO_PI: f32 = ${wgslFloat(2 * Math.PI)};
 const CP_OMEGA0_SQ: f32 = ${
-  wf(Math.fround(
-    Math.fround(3 * CARTPOLE_GRAVITY) / Math.fround(4 * CARTPOLE_HALF_LENGTH),
-  ))
+  wgslFloat(
+    Math.fround(3 * Math.fround(P.gravity)) /
+      Math.fround(4 * Math.fround(P.halfLength)),
+  )
 };
 
 fn cp_wrap(theta: f32) -> f32 {
@@ -103,8 +92,8 @@ fn task_step(s: ptr<function, array<f32, TASK_STATE_DIM>>, a: array<f32, TASK_AC
     let sn = sin(th);
     let cs = cos(th);
     let temp = (force + (CP_POLE_ML * (thd * thd)) * sn) / CP_TOTAL;
-    let den = CP_L * (CP_FOUR_THIRDS - (CP_MP * (cs * cs)) / CP_TOTAL);
-    let thacc = (CP_G * sn - cs * temp) / den;
+    let den = CP_HALF_LENGTH * (CP_FOUR_THIRDS - (CP_POLE_MASS * (cs * cs)) / CP_TOTAL);
+    let thacc = (CP_GRAVITY * sn - cs * temp) / den;
     let xacc = temp - ((CP_POLE_ML * thacc) * cs) / CP_TOTAL;
     xd = xd + h * xacc;
     x = x + h * xd;
@@ -146,7 +135,7 @@ fn task_expert(s: ptr<function, array<f32, TASK_STATE_DIM>>, seed: u32, env: u32
   let thd = (*s)[3];
   let th = cp_wrap((*s)[2]);
   var u: f32;
-  if ((*s)[4] < CP_KICK) {
+  if ((*s)[4] < CP_KICK_STEPS) {
     let dir = select(1.0, -1.0, rng_uniform(seed, env, episode * 1024u + CP_MODE_DRAW, 0u) < 0.5);
     u = dir * CP_PUMP_MAX;
   } else if (abs(th) < CP_CATCH) {
@@ -154,8 +143,8 @@ fn task_expert(s: ptr<function, array<f32, TASK_STATE_DIM>>, seed: u32, env: u32
   } else {
     let c = cos(th);
     let energy = (0.5 * (thd * thd)) / CP_OMEGA0_SQ + (c - 1.0);
-    let pump = clamp((CP_EGAIN * (-energy)) * (-(thd * c)), -CP_PUMP_MAX, CP_PUMP_MAX);
-    let centre = CP_CX * x + CP_CV * xd;
+    let pump = clamp((CP_ENERGY_GAIN * (-energy)) * (-(thd * c)), -CP_PUMP_MAX, CP_PUMP_MAX);
+    let centre = CP_CENTER_GAIN_X * x + CP_CENTER_GAIN_V * xd;
     u = pump - centre;
   }
   var a: array<f32, TASK_ACTION_DIM>;

@@ -15,9 +15,9 @@
  *   cross the floor (walls folded in, the expert's prediction) and `landT` the
  *   time until then (s). A ball that is not falling (not yet released, or
  *   caught) reads all zeros, so the policy only learns of a ball when it
- *   appears. (Until session 9 the observation had no `landX`/`landT`; the
- *   policy trained on it plateaued at 0.80 solved, its misses 0.13–0.19 m
- *   off: the folded landing point is hard to learn from x, y, vx, vy.)
+ *   appears. `landX` and `landT` are given because the folded landing point
+ *   is hard to learn from x, y, vx, vy alone: a policy trained without them
+ *   reaches 0.80 solved, its misses 0.13–0.19 m off.
  * - **Action** (1, clipped to [-1, 1]): paddle acceleration, 12 m/s² at
  *   |a| = 1; the paddle speed is limited to 3 m/s and the paddle (half-width
  *   0.1 m) stops at the walls.
@@ -39,7 +39,7 @@
  * Latency: 0.1 action noise accumulates while a chunk runs open loop against
  * a 0.08 m catch margin, and a delayed feedback controller oscillates. CPU,
  * first episodes of 1024 envs, seed 7, 0.1 action noise (run
- * `deno run -A src/envs/lander/_expert_probe.ts`): the expert solves 0.989
+ * `deno run -A src/testing/expert_probe.ts`): the expert solves 0.989
  * closed loop; fed states 1 / 2 / 4 steps old it solves 0.933 / 0.079 /
  * 0.007; an ideal planner with a perfect model executing chunks of s = 4 open
  * loop solves 0.983 at delay 0, 0.887 at delay 2 and 0.642 at delay 4.
@@ -48,11 +48,13 @@
  */
 
 import type { Task } from "../types.ts";
-import { CATCH_CPU, CATCH_SPEC } from "./catch_cpu.ts";
+import { defineTask } from "../task.ts";
+import { CATCH_CPU } from "./catch_cpu.ts";
+import { CATCH_PARAMS, CATCH_SPEC } from "./catch_params.ts";
 import { CATCH_WGSL } from "./catch_wgsl.ts";
 
 /**
- * The catch task (spec, CPU twin, WGSL twin). See the module documentation
+ * The catch task (spec, params, CPU twin, WGSL twin). See the module documentation
  * for observation, action, reward, solved, termination and `maxTimesteps`.
  *
  * @example
@@ -73,8 +75,9 @@ import { CATCH_WGSL } from "./catch_wgsl.ts";
  * assert.deepEqual([caught, out[2]], [3, 1]); // all three balls caught
  * ```
  */
-export const CATCH: Task = {
+export const CATCH: Task = defineTask({
   spec: CATCH_SPEC,
+  params: CATCH_PARAMS,
   cpu: CATCH_CPU,
   wgsl: CATCH_WGSL,
-};
+});

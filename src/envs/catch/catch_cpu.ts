@@ -11,81 +11,17 @@
  */
 
 import { uniform } from "../../rng/rng.ts";
-import type { EpisodeKey, RgbaImage, TaskCpu, TaskSpec } from "../types.ts";
-import { CATCH_PARAMS as P } from "./catch_params.ts";
+import type { EpisodeKey, RgbaImage, TaskCpu } from "../types.ts";
+import {
+  CATCH_BALL_OBS,
+  CATCH_BALL_STRIDE,
+  CATCH_PARAMS as P,
+  CATCH_SPEC,
+  CATCH_T,
+} from "./catch_params.ts";
 import { renderCatch } from "./catch_render.ts";
 
 const f = Math.fround;
-
-/**
- * Floats per ball in the state: `[x, y, vx, vy, status, releaseStep]`.
- *
- * @example
- * ```ts
- * import { CATCH_BALL_STRIDE } from "./catch_cpu.ts";
- * import assert from "node:assert/strict";
- * assert.equal(CATCH_BALL_STRIDE, 6);
- * ```
- */
-export const CATCH_BALL_STRIDE = 6;
-
-/**
- * Observation floats per ball: `[x, y, vx, vy, falling, landX, landT]`
- * (zeros unless falling); `landX` is where the ball will cross the floor
- * (walls folded in) and `landT` the time until then in seconds, both from
- * {@linkcode predictCatchLanding}.
- *
- * @example
- * ```ts
- * import { CATCH_BALL_OBS } from "./catch_cpu.ts";
- * import assert from "node:assert/strict";
- * assert.equal(CATCH_BALL_OBS, 7);
- * ```
- */
-export const CATCH_BALL_OBS = 7;
-
-/**
- * Index of the step counter t in the catch state.
- *
- * @example
- * ```ts
- * import { CATCH_T } from "./catch_cpu.ts";
- * import assert from "node:assert/strict";
- * assert.equal(CATCH_T, 20);
- * ```
- */
-export const CATCH_T = 2 + P.balls * CATCH_BALL_STRIDE;
-
-/**
- * Catch dimensions: observation 23, action 1 (paddle acceleration), state 21,
- * 100 steps.
- *
- * @example
- * ```ts
- * import { CATCH_SPEC } from "./catch_cpu.ts";
- * import assert from "node:assert/strict";
- * assert.equal(CATCH_SPEC.obsDim, 23);
- * ```
- */
-export const CATCH_SPEC: TaskSpec = {
-  name: "catch",
-  obsDim: 2 + P.balls * CATCH_BALL_OBS,
-  actionDim: 1,
-  stateDim: CATCH_T + 1,
-  maxTimesteps: P.maxTimesteps,
-};
-
-/**
- * RNG draw index (k in `episode * 1024 + k`) of the expert's mode.
- *
- * @example
- * ```ts
- * import { CATCH_MODE_DRAW } from "./catch_cpu.ts";
- * import assert from "node:assert/strict";
- * assert.ok(CATCH_MODE_DRAW < 1024);
- * ```
- */
-export const CATCH_MODE_DRAW = 1000;
 
 const DT = f(P.dt);
 const GDT = f(P.gravity * P.dt);
@@ -220,7 +156,7 @@ function observe(state: Float32Array, obs: Float32Array): void {
  * ```
  */
 export function catchMode(opts: EpisodeKey): number {
-  const c = opts.episode * 1024 + CATCH_MODE_DRAW;
+  const c = opts.episode * 1024 + P.modeDraw;
   return uniform(opts.seed, opts.env, c, 0) < 0.5 ? -1 : 1;
 }
 
@@ -278,7 +214,8 @@ function expert(state: Float32Array, action: Float32Array, opts: EpisodeKey) {
  *
  * @example
  * ```ts
- * import { CATCH_CPU, CATCH_T } from "./catch_cpu.ts";
+ * import { CATCH_CPU } from "./catch_cpu.ts";
+ * import { CATCH_T } from "./catch_params.ts";
  * import assert from "node:assert/strict";
  * const s = new Float32Array(CATCH_CPU.spec.stateDim);
  * CATCH_CPU.reset(s, { seed: 1, env: 0, episode: 0 });

@@ -1,4 +1,4 @@
-import { registerParityTests } from "../_rollout_parity.ts";
+import { registerParityTests } from "../../testing/env_parity.ts";
 import { CATCH } from "./catch.ts";
 
 registerParityTests("CATCH", CATCH);

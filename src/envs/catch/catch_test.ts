@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { CATCH } from "./catch.ts";
+import { catchMode, predictCatchLanding } from "./catch_cpu.ts";
 import {
   CATCH_BALL_STRIDE,
+  CATCH_PARAMS as P,
   CATCH_T,
-  catchMode,
-  predictCatchLanding,
-} from "./catch_cpu.ts";
-import { CATCH_PARAMS as P } from "./catch_params.ts";
-import { chunkedExpert, delayedExpert } from "../lander/_expert_probe.ts";
+} from "./catch_params.ts";
+import { chunkedExpert, delayedExpert } from "../../testing/expert_probe.ts";
 
 const { cpu } = CATCH;
 const ENVS = 256;

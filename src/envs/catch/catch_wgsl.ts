@@ -1,27 +1,25 @@
 /**
  * WGSL twin of the catch task (`catch_cpu.ts` is the reference). The
- * constants are interpolated from {@linkcode CATCH_PARAMS} as exact float32
+ * header is generated from {@linkcode CATCH_SPEC} and {@linkcode CATCH_PARAMS}
+ * and the other constants are interpolated from them as exact float32
  * literals, so the two twins cannot drift.
  *
  * @module
  */
 
-import { CATCH_PARAMS as P } from "./catch_params.ts";
+import { taskHeaderWgsl, wgslFloat } from "../task.ts";
+import { CATCH_PARAMS as P, CATCH_SPEC, CATCH_T } from "./catch_params.ts";
 
-/** Exact WGSL literal of the float32 rounding of `x`. */
-function lit(x: number): string {
-  const s = Math.fround(x).toString();
-  return /[.e]/.test(s) ? s : `${s}.0`;
-}
+const lit = wgslFloat;
 
 const WALL = 1 - P.ballRadius;
 const SPAN = 2 * (1 - P.ballRadius);
 
 /**
- * WGSL source of the catch task: `TASK_*` constants, `task_reset`,
+ * WGSL source of the catch task: the generated header (`TASK_*`, `CATCH_*`), `task_reset`,
  * `task_step`, `task_observe` and `task_expert` with the signatures of the
  * environment contract (`src/envs/types.ts`). Expects `RNG_WGSL` to be
- * concatenated before it. Helper names start with `catch_`.
+ * concatenated before it. Its own functions are named `catch_*`.
  *
  * @example
  * ```ts
@@ -31,12 +29,13 @@ const SPAN = 2 * (1 - P.ballRadius);
  * ```
  */
 export const CATCH_WGSL: string = /* wgsl */ `
-const TASK_STATE_DIM: u32 = ${3 + 6 * P.balls}u;
-const TASK_OBS_DIM: u32 = ${2 + 7 * P.balls}u;
-const TASK_ACTION_DIM: u32 = 1u;
-const TASK_MAX_T: u32 = ${P.maxTimesteps}u;
-const CATCH_BALLS: u32 = ${P.balls}u;
-const CATCH_T: u32 = ${2 + 6 * P.balls}u;
+${
+  taskHeaderWgsl(CATCH_SPEC, {
+    params: P,
+    prefix: "CATCH",
+    u32: ["balls", "modeDraw"],
+  })
+}const CATCH_T: u32 = ${CATCH_T}u;
 
 fn task_reset(seed: u32, env: u32, episode: u32) -> array<f32, TASK_STATE_DIM> {
   let c = episode * 1024u;
@@ -159,7 +158,7 @@ fn catch_landing(x: f32, y: f32, vx: f32, vy: f32) -> vec2<f32> {
 }
 
 fn task_expert(s: ptr<function, array<f32, TASK_STATE_DIM>>, seed: u32, env: u32, episode: u32) -> array<f32, TASK_ACTION_DIM> {
-  let m = select(1.0, -1.0, rng_uniform(seed, env, episode * 1024u + 1000u, 0u) < 0.5);
+  let m = select(1.0, -1.0, rng_uniform(seed, env, episode * 1024u + CATCH_MODE_DRAW, 0u) < 0.5);
   var goal = m * ${lit(P.idleX)};
   var soonest = 3.0e38;
   for (var i = 0u; i < CATCH_BALLS; i++) {

@@ -33,7 +33,7 @@
  *   to the inner side when |padX ± 0.3| > 0.7.
  *
  * Latency (CPU, first episodes of 1024 envs, seed 7, 0.1 action noise; run
- * `deno run -A src/envs/lander/_expert_probe.ts`): the expert solves 0.998
+ * `deno run -A src/testing/expert_probe.ts`): the expert solves 0.998
  * closed loop; fed states 2 / 3 / 4 steps old it solves 0.999 / 0.305 /
  * 0.001; an ideal planner with a perfect model executing chunks of s = 4 open
  * loop solves 0.991 at delay 0, 0.966 at delay 2 and 0.705 at delay 4.
@@ -42,11 +42,13 @@
  */
 
 import type { Task } from "../types.ts";
-import { LANDER_CPU, LANDER_SPEC } from "./lander_cpu.ts";
+import { defineTask } from "../task.ts";
+import { LANDER_CPU } from "./lander_cpu.ts";
+import { LANDER_PARAMS, LANDER_SPEC } from "./lander_params.ts";
 import { LANDER_WGSL } from "./lander_wgsl.ts";
 
 /**
- * The lander task (spec, CPU twin, WGSL twin). See the module documentation
+ * The lander task (spec, params, CPU twin, WGSL twin). See the module documentation
  * for observation, action, reward, solved, termination and `maxTimesteps`.
  *
  * @example
@@ -65,8 +67,9 @@ import { LANDER_WGSL } from "./lander_wgsl.ts";
  * assert.equal(out[2], 1); // the expert lands softly on the pad
  * ```
  */
-export const LANDER: Task = {
+export const LANDER: Task = defineTask({
   spec: LANDER_SPEC,
+  params: LANDER_PARAMS,
   cpu: LANDER_CPU,
   wgsl: LANDER_WGSL,
-};
+});

@@ -10,42 +10,11 @@
  */
 
 import { uniform } from "../../rng/rng.ts";
-import type { EpisodeKey, RgbaImage, TaskCpu, TaskSpec } from "../types.ts";
-import { LANDER_PARAMS as P } from "./lander_params.ts";
+import type { EpisodeKey, RgbaImage, TaskCpu } from "../types.ts";
+import { LANDER_PARAMS as P, LANDER_SPEC } from "./lander_params.ts";
 import { renderLander } from "./lander_render.ts";
 
 const f = Math.fround;
-
-/**
- * Lander dimensions: observation 8, action 2 (main throttle, side thrust),
- * state 8, 250 steps.
- *
- * @example
- * ```ts
- * import { LANDER_SPEC } from "./lander_cpu.ts";
- * import assert from "node:assert/strict";
- * assert.equal(LANDER_SPEC.actionDim, 2);
- * ```
- */
-export const LANDER_SPEC: TaskSpec = {
-  name: "lander",
-  obsDim: 8,
-  actionDim: 2,
-  stateDim: 8,
-  maxTimesteps: P.maxTimesteps,
-};
-
-/**
- * RNG draw index (k in `episode * 1024 + k`) of the expert's approach side.
- *
- * @example
- * ```ts
- * import { LANDER_MODE_DRAW } from "./lander_cpu.ts";
- * import assert from "node:assert/strict";
- * assert.ok(LANDER_MODE_DRAW < 1024);
- * ```
- */
-export const LANDER_MODE_DRAW = 1000;
 
 const DT = f(P.dt);
 const G = f(P.gravity);
@@ -207,7 +176,7 @@ function observe(state: Float32Array, obs: Float32Array): void {
  * ```
  */
 export function landerMode(opts: EpisodeKey): number {
-  const c = opts.episode * 1024 + LANDER_MODE_DRAW;
+  const c = opts.episode * 1024 + P.modeDraw;
   return uniform(opts.seed, opts.env, c, 0) < 0.5 ? -1 : 1;
 }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { LANDER } from "./lander.ts";
 import { landerCos, landerMode, landerSin } from "./lander_cpu.ts";
 import { LANDER_PARAMS as P } from "./lander_params.ts";
-import { chunkedExpert, delayedExpert } from "./_expert_probe.ts";
+import { chunkedExpert, delayedExpert } from "../../testing/expert_probe.ts";
 
 const { cpu } = LANDER;
 const ENVS = 256;

@@ -1,24 +1,22 @@
 /**
  * WGSL twin of the lander task (`lander_cpu.ts` is the reference). The
- * constants are interpolated from {@linkcode LANDER_PARAMS} as exact float32
+ * header is generated from {@linkcode LANDER_SPEC} and {@linkcode LANDER_PARAMS}
+ * and the other constants are interpolated from them as exact float32
  * literals, so the two twins cannot drift.
  *
  * @module
  */
 
-import { LANDER_PARAMS as P } from "./lander_params.ts";
+import { taskHeaderWgsl, wgslFloat } from "../task.ts";
+import { LANDER_PARAMS as P, LANDER_SPEC } from "./lander_params.ts";
 
-/** Exact WGSL literal of the float32 rounding of `x`. */
-function lit(x: number): string {
-  const s = Math.fround(x).toString();
-  return /[.e]/.test(s) ? s : `${s}.0`;
-}
+const lit = wgslFloat;
 
 /**
- * WGSL source of the lander task: `TASK_*` constants, `task_reset`,
+ * WGSL source of the lander task: the generated header (`TASK_*`, `LANDER_*`), `task_reset`,
  * `task_step`, `task_observe` and `task_expert` with the signatures of the
  * environment contract (`src/envs/types.ts`). Expects `RNG_WGSL` to be
- * concatenated before it. Helper names start with `lander_`.
+ * concatenated before it. Its own functions are named `lander_*`.
  *
  * @example
  * ```ts
@@ -28,11 +26,13 @@ function lit(x: number): string {
  * ```
  */
 export const LANDER_WGSL: string = /* wgsl */ `
-const TASK_STATE_DIM: u32 = 8u;
-const TASK_OBS_DIM: u32 = 8u;
-const TASK_ACTION_DIM: u32 = 2u;
-const TASK_MAX_T: u32 = ${P.maxTimesteps}u;
-
+${
+  taskHeaderWgsl(LANDER_SPEC, {
+    params: P,
+    prefix: "LANDER",
+    u32: ["modeDraw"],
+  })
+}
 fn lander_sin(x: f32) -> f32 {
   let c = clamp(x, -2.0, 2.0);
   let c2 = c * c;
@@ -143,7 +143,7 @@ fn task_expert(s: ptr<function, array<f32, TASK_STATE_DIM>>, seed: u32, env: u32
   let om = (*s)[5];
   let pad = (*s)[6];
   let offset = ${lit(P.approachOffset)};
-  var m = select(1.0, -1.0, rng_uniform(seed, env, episode * 1024u + 1000u, 0u) < 0.5);
+  var m = select(1.0, -1.0, rng_uniform(seed, env, episode * 1024u + LANDER_MODE_DRAW, 0u) < 0.5);
   if (abs(pad + m * offset) > 0.7) { m = -m; }
   let h = clamp((y - ${lit(0.15)}) * 2.5, 0.0, 1.0);
   let xt = pad + (m * offset) * h;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Canvas } from "../_raster.ts";
+import { Canvas } from "../raster.ts";
 import type { RgbaImage } from "../types.ts";
 
 const OBSTACLE_RADIUS = 0.3;

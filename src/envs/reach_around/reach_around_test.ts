@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addActionNoise } from "../batch.ts";
+import { addActionNoise } from "../wrapper.ts";
 import { rolloutExpert } from "../rollout.ts";
 import {
   REACH_AROUND,

@@ -4,25 +4,14 @@
  * @module
  */
 
-import { wf } from "../_wgsl.ts";
+import { taskHeaderWgsl } from "../task.ts";
 import {
-  REACH_ACCEL,
-  REACH_AGENT_RADIUS,
+  REACH_AROUND_PARAMS,
   REACH_AROUND_SPEC,
-  REACH_CRUISE_SPEED,
-  REACH_DT,
-  REACH_GOAL_RADIUS,
-  REACH_GOAL_SPEED,
-  REACH_KP,
-  REACH_KV,
-  REACH_MODE_DRAW,
-  REACH_OBSTACLE_RADIUS,
-  REACH_WAYPOINT_DX,
-  REACH_WAYPOINT_DY,
-} from "./reach_around_cpu.ts";
+} from "./reach_around_params.ts";
 
 /**
- * WGSL source of `reach_around`: the `TASK_*` constants and `task_reset`,
+ * WGSL source of `reach_around`: the generated header (`TASK_*`, `RA_*`) and `task_reset`,
  * `task_step`, `task_observe`, `task_expert` (RNG_WGSL must precede it).
  *
  * @example
@@ -33,23 +22,26 @@ import {
  * ```
  */
 export const REACH_AROUND_WGSL: string = /* wgsl */ `
-const TASK_STATE_DIM: u32 = ${REACH_AROUND_SPEC.stateDim}u;
-const TASK_OBS_DIM: u32 = ${REACH_AROUND_SPEC.obsDim}u;
-const TASK_ACTION_DIM: u32 = ${REACH_AROUND_SPEC.actionDim}u;
-const TASK_MAX_T: u32 = ${REACH_AROUND_SPEC.maxTimesteps}u;
-const RA_DT: f32 = ${wf(REACH_DT)};
-const RA_ACCEL: f32 = ${wf(REACH_ACCEL)};
-const RA_OBST_R: f32 = ${wf(REACH_OBSTACLE_RADIUS)};
-const RA_AGENT_R: f32 = ${wf(REACH_AGENT_RADIUS)};
-const RA_GOAL_R: f32 = ${wf(REACH_GOAL_RADIUS)};
-const RA_GOAL_V: f32 = ${wf(REACH_GOAL_SPEED)};
-const RA_WP_DX: f32 = ${wf(REACH_WAYPOINT_DX)};
-const RA_WP_DY: f32 = ${wf(REACH_WAYPOINT_DY)};
-const RA_CRUISE: f32 = ${wf(REACH_CRUISE_SPEED)};
-const RA_KP: f32 = ${wf(REACH_KP)};
-const RA_KV: f32 = ${wf(REACH_KV)};
-const RA_MODE_DRAW: u32 = ${REACH_MODE_DRAW}u;
-
+${
+  taskHeaderWgsl(REACH_AROUND_SPEC, {
+    params: REACH_AROUND_PARAMS,
+    prefix: "RA",
+    f32: [
+      "dt",
+      "accel",
+      "obstacleRadius",
+      "agentRadius",
+      "goalRadius",
+      "goalSpeed",
+      "waypointDx",
+      "waypointDy",
+      "cruiseSpeed",
+      "kp",
+      "kv",
+    ],
+    u32: ["modeDraw"],
+  })
+}
 fn task_reset(seed: u32, env: u32, episode: u32) -> array<f32, TASK_STATE_DIM> {
   let c = episode * 1024u;
   var s: array<f32, TASK_STATE_DIM>;
@@ -81,8 +73,8 @@ fn task_step(s: ptr<function, array<f32, TASK_STATE_DIM>>, a: array<f32, TASK_AC
   let d_obs = length(vec2<f32>(px - (*s)[6], py - (*s)[7]));
   let d_goal = length(vec2<f32>((*s)[4] - px, (*s)[5] - py));
   let speed = length(vec2<f32>(vx, vy));
-  let crashed = d_obs < RA_OBST_R + RA_AGENT_R || abs(px) > 1.0 || abs(py) > 1.0;
-  let reached = d_goal < RA_GOAL_R && speed < RA_GOAL_V;
+  let crashed = d_obs < RA_OBSTACLE_RADIUS + RA_AGENT_RADIUS || abs(px) > 1.0 || abs(py) > 1.0;
+  let reached = d_goal < RA_GOAL_RADIUS && speed < RA_GOAL_SPEED;
   if (crashed) {
     return vec3<f32>(-1.0, 1.0, 0.0);
   }
@@ -111,14 +103,14 @@ fn task_expert(s: ptr<function, array<f32, TASK_STATE_DIM>>, seed: u32, env: u32
   let p = vec2<f32>((*s)[0], (*s)[1]);
   var dv: vec2<f32>;
   if (p.y < (*s)[7]) {
-    let w = vec2<f32>((*s)[6] + side * RA_WP_DX, (*s)[7] + RA_WP_DY);
+    let w = vec2<f32>((*s)[6] + side * RA_WAYPOINT_DX, (*s)[7] + RA_WAYPOINT_DY);
     let d = w - p;
     let n = max(length(d), 1e-6);
-    dv = (d / n) * RA_CRUISE;
+    dv = (d / n) * RA_CRUISE_SPEED;
   } else {
     let d = vec2<f32>((*s)[4], (*s)[5]) - p;
     let n = max(length(d), 1e-6);
-    dv = (d / n) * min(RA_KP * n, RA_CRUISE);
+    dv = (d / n) * min(RA_KP * n, RA_CRUISE_SPEED);
   }
   let k = RA_KV / RA_ACCEL;
   var a: array<f32, TASK_ACTION_DIM>;

@@ -1,0 +1,274 @@
+/**
+ * The Step E command (`exp/summarize_tail_v1.ts`): read
+ * `<root>/results_all.csv`, write the seed's `summary.csv` and `summary.md`
+ * and SVG figures under `<root>/figures/` (solve rate with Wilson intervals
+ * per profile × method, delay distribution per profile, `max_ddelta_action`
+ * per method).
+ *
+ * @module
+ */
+import { basename, join } from "node:path";
+import { parseArgs } from "node:util";
+import { exists, writeTextFileAtomic } from "../io/atomic.ts";
+import { CONFIG_FILE, runDirectory } from "../io/run_folder.ts";
+import { type ProfileConfig, resolveProfile } from "../latency/mod.ts";
+import {
+  delayDistributionFigure,
+  delayHistogram,
+  type DelayRow,
+  smoothnessFigure,
+  solveRateFigure,
+} from "../plot/figures.ts";
+import { errorLine } from "./args.ts";
+import { RESULTS_ALL_FILE } from "../experiment/merge.ts";
+import { parseResultsCsv, type ResultRow } from "../experiment/results.ts";
+import {
+  formatSummaryCsv,
+  formatSummaryMarkdown,
+  summarizeResults,
+  type SummaryGroup,
+} from "../experiment/summary.ts";
+
+/**
+ * Delay draws per profile for the distribution figure.
+ *
+ * @example
+ * ```ts
+ * import { DELAY_FIGURE_DRAWS } from "./summarize.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(DELAY_FIGURE_DRAWS, 20000);
+ * ```
+ */
+export const DELAY_FIGURE_DRAWS = 20000;
+
+/**
+ * The summary title of a matrix root: `tail_v1` → `Tail v1 Summary`.
+ *
+ * @param root The matrix root.
+ * @returns The title.
+ *
+ * @example
+ * ```ts
+ * import { summaryTitle } from "./summarize.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(summaryTitle("exp_runs/tail_v1"), "Tail v1 Summary");
+ * assert.equal(summaryTitle("runs/sweep"), "sweep Summary");
+ * ```
+ */
+export function summaryTitle(root: string): string {
+  const name = basename(root.replace(/[\\/]+$/, ""));
+  const m = /^tail_v(\d+)$/.exec(name);
+  return m ? `Tail v${m[1]} Summary` : `${name} Summary`;
+}
+
+/**
+ * What {@linkcode summarizeRoot} wrote.
+ *
+ * @example
+ * ```ts
+ * import type { SummarizeReport } from "./summarize.ts";
+ * const count = (r: SummarizeReport): number => r.files.length;
+ * ```
+ */
+export interface SummarizeReport {
+  /** Files written. */
+  files: string[];
+  /** The groups. */
+  groups: SummaryGroup[];
+}
+
+/**
+ * Options for {@linkcode summarizeRoot}.
+ *
+ * @example
+ * ```ts
+ * import type { SummarizeOptions } from "./summarize.ts";
+ * const options: SummarizeOptions = { figures: false };
+ * ```
+ */
+export interface SummarizeOptions {
+  /** Results file. @default <root>/results_all.csv */
+  input?: string;
+  /** Write SVG figures. @default true */
+  figures?: boolean;
+}
+
+async function profileDelays(
+  root: string,
+  rows: readonly ResultRow[],
+): Promise<DelayRow[]> {
+  const out: DelayRow[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (seen.has(r.profile)) continue;
+    seen.add(r.profile);
+    const path = join(runDirectory(root, r), CONFIG_FILE);
+    if (!(await exists(path))) continue;
+    const cfg = JSON.parse(await Deno.readTextFile(path));
+    const profile = cfg?.config?.profile as ProfileConfig | null | undefined;
+    if (!profile) continue;
+    const draws = resolveProfile(profile).sample(DELAY_FIGURE_DRAWS, 0, 0);
+    out.push(...delayHistogram(draws, { profile: r.profile }));
+  }
+  return out;
+}
+
+/**
+ * Summarises a matrix root: summary.csv, summary.md and figures. A root
+ * whose rows come from several tasks (Step D with `--task a,b`) is
+ * summarised per task, into each `<root>/<task>/`.
+ *
+ * @param root The matrix root (e.g. `exp_runs/tail_v1`).
+ * @param options Input override and whether to draw figures.
+ * @returns The files written and the groups.
+ * @throws {RangeError} If the results file does not exist.
+ *
+ * @example
+ * ```ts ignore
+ * const { files } = await summarizeRoot("exp_runs/tail_v1");
+ * ```
+ */
+export async function summarizeRoot(
+  root: string,
+  options: SummarizeOptions = {},
+): Promise<SummarizeReport> {
+  const input = options.input ?? join(root, RESULTS_ALL_FILE);
+  if (!(await exists(input))) {
+    throw new RangeError(
+      `Cannot summarize as the results file does not exist (run step D first): current value is "${input}"`,
+    );
+  }
+  const rows = parseResultsCsv(await Deno.readTextFile(input));
+  if (rows.length === 0) {
+    throw new RangeError(
+      `Cannot summarize as the results file has no rows: current value is "${input}"`,
+    );
+  }
+  // SEVERAL TASKS (step D with --task a,b): ONE SUMMARY PER TASK FOLDER
+  const levels = [...new Set(rows.map((r) => String(r.level)))];
+  if (levels.length > 1) {
+    const report: SummarizeReport = { files: [], groups: [] };
+    for (const level of levels) {
+      const sub = join(root, level);
+      if (!(await exists(join(sub, RESULTS_ALL_FILE)))) {
+        throw new RangeError(
+          `Cannot summarize as the results mix tasks (${
+            levels.join(", ")
+          }) and ${sub}/${RESULTS_ALL_FILE} does not exist: current value is "${input}"`,
+        );
+      }
+      const one = await summarizeRoot(sub, { figures: options.figures });
+      report.files.push(...one.files);
+      report.groups.push(...one.groups);
+    }
+    return report;
+  }
+  const groups = summarizeResults(rows);
+  const files: string[] = [];
+  const write = async (path: string, text: string) => {
+    await writeTextFileAtomic(path, text);
+    files.push(path);
+  };
+  await write(join(root, "summary.csv"), formatSummaryCsv(groups));
+  await write(
+    join(root, "summary.md"),
+    formatSummaryMarkdown(groups, {
+      source: input,
+      title: summaryTitle(root),
+      runs: rows.length,
+      async: rows.some((r) => r.evaluator === "async"),
+    }),
+  );
+  if (options.figures ?? true) {
+    const figDir = join(root, "figures");
+    await write(
+      join(figDir, "solve_rate.svg"),
+      solveRateFigure(groups.map((g) => {
+        const v = g.values;
+        const m = v.returned_episode_solved_mean!;
+        return {
+          profile: g.profile,
+          method: g.method,
+          solved: m,
+          low: v.returned_episode_solved_wilson_low ?? m,
+          high: v.returned_episode_solved_wilson_high ?? m,
+        };
+      })),
+    );
+    await write(
+      join(figDir, "max_ddelta_action.svg"),
+      smoothnessFigure(rows.map((r) => ({
+        profile: r.profile,
+        method: r.method,
+        max_ddelta_action: Number(r.max_ddelta_action),
+      }))),
+    );
+    const delays = await profileDelays(root, rows);
+    if (delays.length > 0) {
+      await write(
+        join(figDir, "delay_distribution.svg"),
+        delayDistributionFigure(delays),
+      );
+    }
+  }
+  return { files, groups };
+}
+
+/**
+ * Runs the Step E command.
+ *
+ * @param argv Command-line arguments.
+ * @param options Output sinks.
+ * @returns Exit code: 0 done, 2 bad input.
+ *
+ * @example
+ * ```ts
+ * import { summarizeMain } from "./summarize.ts";
+ * import assert from "node:assert/strict";
+ * const lines: string[] = [];
+ * assert.equal(await summarizeMain(["--help"], { stdout: (l) => lines.push(l) }), 0);
+ * assert.match(lines[0]!, /^Usage:/);
+ * ```
+ */
+export async function summarizeMain(
+  argv: string[],
+  options: {
+    stdout?: (line: string) => void;
+    stderr?: (line: string) => void;
+  } = {},
+): Promise<number> {
+  const name = "summarize_tail_v1.ts";
+  const out = options.stdout ?? ((l: string) => console.log(l));
+  const err = options.stderr ?? ((l: string) => console.error(l));
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        root: { type: "string", default: "exp_runs/tail_v1" },
+        input: { type: "string" },
+        "no-figures": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+    if (values.help) {
+      out(
+        `Usage: deno run -A exp/${name} [--root exp_runs/tail_v1] [--input <results_all.csv>] [--no-figures]
+
+Writes <root>/summary.csv and <root>/summary.md in the seed's format, and
+<root>/figures/{solve_rate,delay_distribution,max_ddelta_action}.svg.`,
+      );
+      return 0;
+    }
+    const report = await summarizeRoot(values.root, {
+      input: values.input,
+      figures: !values["no-figures"],
+    });
+    for (const f of report.files) out(`${name}: wrote ${f}`);
+    return 0;
+  } catch (e) {
+    err(`${name}: error: ${errorLine(e)}`);
+    return 2;
+  }
+}
