@@ -10,10 +10,10 @@
  *
  * @module
  */
-import { toyTask } from "../../src/eval/_toy_task.ts";
+import { toyTask } from "../../src/testing/toy_task.ts";
 import { evaluateScan } from "../../src/eval/scan.ts";
-import type { EnvStepper } from "../../src/eval/stepper.ts";
-import { createCpuStepper } from "../../src/eval/stepper.ts";
+import type { EnvStepper } from "../../src/envs/wrapper.ts";
+import { createCpuStepper } from "../../src/envs/wrapper.ts";
 import type { ChunkSampler } from "../../src/eval/types.ts";
 import { getBackend } from "../../src/gpu/backend.ts";
 import { resolveProfile } from "../../src/latency/mod.ts";

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import type { CpuStepper } from "../eval/stepper.ts";
+import type { CpuStepper } from "../envs/wrapper.ts";
 import type { ChunkSampler } from "../eval/types.ts";
 
 /** Which expert bound (see the module doc). */
@@ -55,7 +55,7 @@ export interface ExpertChunkOptions {
  * @example
  * ```ts
  * import { expertChunkSampler } from "./bounds.ts";
- * import { createCpuStepper } from "../eval/stepper.ts";
+ * import { createCpuStepper } from "../envs/wrapper.ts";
  * import { evaluateScan } from "../eval/scan.ts";
  * import { getTask } from "../envs/registry.ts";
  * import { resolveProfile } from "../latency/mod.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ExpertBound, expertChunkSampler } from "./bounds.ts";
-import { createCpuStepper } from "../eval/stepper.ts";
+import { createCpuStepper } from "../envs/wrapper.ts";
 import { evaluateScan } from "../eval/scan.ts";
 import { getTask } from "../envs/registry.ts";
 import { resolveProfile } from "../latency/mod.ts";

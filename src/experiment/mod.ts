@@ -2,7 +2,8 @@
  * Experiment bookkeeping: the resumable profile × method × seed matrix
  * (`runMatrix`, one run folder with `results.csv` and `config.json` per
  * run), result rows and CSVs in the seed's format, merging, summaries, the
- * fixed-delay sweep and loading a policy checkpoint for a task.
+ * fixed-delay sweep and loading a policy checkpoint for a task; expert
+ * bounds, paired comparisons of success rates and per-step traces.
  *
  * @example
  * ```ts
@@ -34,3 +35,6 @@ export * from "./merge.ts";
 export * from "./summary.ts";
 export * from "./sweep.ts";
 export * from "./policy_loader.ts";
+export * from "./bounds.ts";
+export * from "./paired.ts";
+export * from "./trace.ts";

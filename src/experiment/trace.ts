@@ -11,7 +11,7 @@
  * @module
  */
 import { evaluateScan } from "../eval/scan.ts";
-import type { CpuStepper, EnvStepper } from "../eval/stepper.ts";
+import type { CpuStepper, EnvStepper } from "../envs/wrapper.ts";
 import type { ChunkSampler, DelaySource } from "../eval/types.ts";
 import type { Task } from "../envs/types.ts";
 
@@ -80,7 +80,7 @@ export interface TraceOptions {
  * ```ts
  * import { traceScan } from "./trace.ts";
  * import { expertChunkSampler } from "./bounds.ts";
- * import { createCpuStepper } from "../eval/stepper.ts";
+ * import { createCpuStepper } from "../envs/wrapper.ts";
  * import { getTask } from "../envs/registry.ts";
  * import assert from "node:assert/strict";
  * const task = getTask("reach_around");
