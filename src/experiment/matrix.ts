@@ -1,6 +1,6 @@
 /**
  * Step D: run the matrix profile × method × seed into run folders
- * (`<root>/<profile>/<method>/seed_<n>/{config.json,results.csv}`), resumable
+ * (`<root>/<profile>/<method>/seed_<n>/{config.json,rollouts.csv,results.csv}`), resumable
  * and shardable, then merge every finished run into `<root>/results_all.csv`.
  *
  * - Resumable: a run whose `results.csv` exists is skipped (unless `force`);
@@ -20,6 +20,7 @@ import {
   CONFIG_FILE,
   isRunComplete,
   RESULTS_FILE,
+  ROLLOUTS_FILE,
   runDirectory,
   type RunKey,
 } from "../io/run_folder.ts";
@@ -27,6 +28,7 @@ import { evaluateAsync } from "../eval/async.ts";
 import type { EvalResult, EvalTask } from "../eval/common.ts";
 import { mergeRuns } from "./merge.ts";
 import { formatResultsCsv, resultRow } from "./results.ts";
+import { formatRolloutsCsv } from "./rollouts.ts";
 import type { ResultRow } from "./results.ts";
 import { evaluateScan } from "../eval/scan.ts";
 import type { EnvStepper } from "../envs/wrapper.ts";
@@ -435,7 +437,7 @@ export async function runMatrix(
       rollouts: plan.rollouts,
       horizon: plan.horizon,
     });
-    // WRITE config.json, THEN results.csv (ITS PRESENCE MARKS THE RUN DONE)
+    // WRITE config.json AND rollouts.csv, THEN results.csv (ITS PRESENCE MARKS THE RUN DONE)
     const p = plan.profiles.find((x) => x.name === key.profile)!;
     const m = plan.methods.find((x) => x.name === key.method)!;
     const config = {
@@ -479,6 +481,10 @@ export async function runMatrix(
             : null,
       },
     });
+    await writeTextFileAtomic(
+      join(dir, ROLLOUTS_FILE),
+      formatRolloutsCsv(result.log),
+    );
     await writeTextFileAtomic(join(dir, RESULTS_FILE), formatResultsCsv([row]));
     ran.push(key);
     spent += wall;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type MatrixPlan, runMatrix } from "./matrix.ts";
 import { mergeRuns } from "./merge.ts";
+import { parseRolloutsCsv } from "./rollouts.ts";
 import {
   fixedDelay,
   seedMixture,
@@ -124,6 +125,24 @@ Deno.test("runMatrix() rejects a bad plan before writing anything", async () => 
       /profile as a folder name/,
     );
     assert.deepEqual([...Deno.readDirSync(root)], []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("runMatrix() writes each run's per-rollout outcomes beside its results", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const report = await runMatrix(plan(root), quiet);
+    for (const row of report.rows) {
+      const text = await Deno.readTextFile(
+        `${root}/long_tail/naive/seed_${row.seed}/rollouts.csv`,
+      );
+      const o = parseRolloutsCsv(text, "rollouts.csv");
+      assert.equal(o.solved.length, 4);
+      const rate = o.solved.reduce((a, b) => a + b, 0) / 4;
+      assert.equal(rate, row.returned_episode_solved);
+    }
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -38,3 +38,4 @@ export * from "./policy_loader.ts";
 export * from "./bounds.ts";
 export * from "./paired.ts";
 export * from "./trace.ts";
+export * from "./rollouts.ts";

@@ -1,6 +1,6 @@
 /**
- * Run folders: `<root>/<profile>/<method>/seed_<n>/{results.csv,config.json}`,
- * the seed's layout for `exp_runs/tail_v1`.
+ * Run folders: `<root>/<profile>/<method>/seed_<n>/{results.csv,config.json,rollouts.csv}`,
+ * the seed's layout for `exp_runs/tail_v1` plus one row per rollout.
  *
  * @module
  */
@@ -29,6 +29,18 @@ export const RESULTS_FILE = "results.csv";
  * ```
  */
 export const CONFIG_FILE = "config.json";
+/**
+ * File name of a run's per-rollout first-episode outcomes (one row per
+ * rollout, the unit of paired comparisons).
+ *
+ * @example
+ * ```ts
+ * import { ROLLOUTS_FILE } from "./run_folder.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(ROLLOUTS_FILE, "rollouts.csv");
+ * ```
+ */
+export const ROLLOUTS_FILE = "rollouts.csv";
 
 /**
  * Coordinates of one run in the matrix.
