@@ -1,7 +1,7 @@
 /**
  * Test helpers of the native engine's tests (private): one `ignore` flag
- * with its reason, seeded inputs, and the relative comparison the parity
- * tests use.
+ * with its reason (an error instead when `EXP_DELTA_REQUIRE_NATIVE=1`, as
+ * on CI), seeded inputs, and the comparisons the parity tests use.
  *
  * @module
  */
@@ -12,6 +12,11 @@ import { nativeStatus } from "./build.ts";
 
 const status = await nativeStatus();
 if (!status.available) {
+  if (Deno.env.get("EXP_DELTA_REQUIRE_NATIVE") === "1") {
+    throw new Error(
+      `EXP_DELTA_REQUIRE_NATIVE=1 but the native engine is unavailable: ${status.reason}`,
+    );
+  }
   console.error(`native engine tests skipped: ${status.reason}`);
 }
 
