@@ -45,7 +45,7 @@ Options:
   --stride <n>           keep every n-th step of each rollout [4]
   --segment <n>          expert steps from each kept state [16]
   --seed <n>             seed of the policy rollouts (segments use seed + 1) [1]
-  --backend cpu|webgpu   policy backend [auto]`;
+  --backend cpu|webgpu|native|auto   policy backend [WebGPU when available]`;
 
 function int(value: string, flag: string, min: number): number {
   const n = Number(value);
