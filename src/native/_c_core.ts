@@ -75,23 +75,28 @@ INL __m256 v_sigmoid(__m256 z) {
 }
 #define GELU_K0 0.7978845608028654f
 #define GELU_K1 0.044715f
-/* tanh-gelu: gelu(x) = x*sigmoid(2u), u = K0*(x + K1*x^3); also its derivative
-   s + 2*x*s*(1-s)*K0*(1 + 3*K1*x^2). In place over n (multiple of 8) floats. */
-static void gelu_inplace(float* p, float* dg, long n) {
-  const __m256 k0 = _mm256_set1_ps(GELU_K0), k1 = _mm256_set1_ps(GELU_K1);
+/* tanh-gelu of one vector: gelu(x) = x*sigmoid(2u), u = K0*(x + K1*x^3); with
+   dg, also its derivative s + 2*x*s*(1-s)*K0*(1 + 3*K1*x^2). */
+INL __m256 gelu1(__m256 x, __m256* dg) {
   const __m256 one = _mm256_set1_ps(1.0f), two = _mm256_set1_ps(2.0f);
-  const __m256 k13 = _mm256_set1_ps(3.0f * GELU_K1);
+  __m256 x2 = _mm256_mul_ps(x, x);
+  __m256 u = _mm256_mul_ps(_mm256_set1_ps(GELU_K0),
+                           _mm256_add_ps(x, _mm256_mul_ps(_mm256_set1_ps(GELU_K1), _mm256_mul_ps(x2, x))));
+  __m256 s = v_sigmoid(_mm256_mul_ps(two, u));
+  if (dg) {
+    __m256 du = _mm256_mul_ps(_mm256_set1_ps(GELU_K0),
+                              _mm256_add_ps(one, _mm256_mul_ps(_mm256_set1_ps(3.0f * GELU_K1), x2)));
+    __m256 t = _mm256_mul_ps(_mm256_mul_ps(two, x), _mm256_mul_ps(s, _mm256_sub_ps(one, s)));
+    *dg = _mm256_add_ps(s, _mm256_mul_ps(t, du));
+  }
+  return _mm256_mul_ps(x, s);
+}
+/* gelu in place over n (multiple of 8) floats; derivative to dg when given. */
+static void gelu_inplace(float* p, float* dg, long n) {
   for (long i = 0; i < n; i += 8) {
-    __m256 x = _mm256_load_ps(p + i);
-    __m256 x2 = _mm256_mul_ps(x, x);
-    __m256 u = _mm256_mul_ps(k0, _mm256_add_ps(x, _mm256_mul_ps(k1, _mm256_mul_ps(x2, x))));
-    __m256 s = v_sigmoid(_mm256_mul_ps(two, u));
-    _mm256_store_ps(p + i, _mm256_mul_ps(x, s));
-    if (dg) {
-      __m256 du = _mm256_mul_ps(k0, _mm256_add_ps(one, _mm256_mul_ps(k13, x2)));
-      __m256 t = _mm256_mul_ps(_mm256_mul_ps(two, x), _mm256_mul_ps(s, _mm256_sub_ps(one, s)));
-      _mm256_store_ps(dg + i, _mm256_add_ps(s, _mm256_mul_ps(t, du)));
-    }
+    __m256 d;
+    _mm256_store_ps(p + i, gelu1(_mm256_load_ps(p + i), dg ? &d : NULL));
+    if (dg) _mm256_store_ps(dg + i, d);
   }
 }
 /* out = x*sigmoid(x) over n floats (multiple of 8). */
@@ -170,6 +175,7 @@ INL void mk(const int RB, const int NV, const float* a, long rs, long ks, int K,
     acc[r][0] = _mm256_setzero_ps();
     acc[r][1] = _mm256_setzero_ps();
   }
+#pragma GCC unroll 2
   for (int k = 0; k < K; k++) {
     const float* wk = w + (long)k * ldw;
     __m256 b0 = _mm256_loadu_ps(wk);

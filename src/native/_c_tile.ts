@@ -42,6 +42,69 @@ static void mul_inplace(float* a, const float* b, long n) {
   for (long i = 0; i < n; i += 8)
     _mm256_store_ps(a + i, _mm256_mul_ps(_mm256_load_ps(a + i), _mm256_load_ps(b + i)));
 }
+/* Token mixing of one sample, 8 channels at a time with everything in
+   registers: p_j = sum_h Wti[h,j] y_h (h in order), g_j = gelu(p_j),
+   q_h = sum_j Wto[j,h] g_j (j in order) -- the same FMA chains as the
+   unfused products. dgt (gelu') and gt (gelu) [Ht, Cp] are stored when given. */
+INL void tokmix_fwd_body(const int HH, int Hrt, const float* y, long Cp, const float* wti,
+                         const float* wto, int Ht, float* q, float* dgt, float* gt) {
+  const int H = HH > 0 ? HH : Hrt;
+  for (long c = 0; c < Cp; c += 8) {
+    __m256 yv[HH > 0 ? HH : 64], qv[HH > 0 ? HH : 64];
+#pragma GCC unroll 8
+    for (int h = 0; h < H; h++) { yv[h] = _mm256_load_ps(y + h * Cp + c); qv[h] = _mm256_setzero_ps(); }
+    for (int j = 0; j < Ht; j++) {
+      __m256 p = _mm256_setzero_ps(), d;
+  #pragma GCC unroll 8
+    for (int h = 0; h < H; h++) p = _mm256_fmadd_ps(_mm256_broadcast_ss(wti + h * Ht + j), yv[h], p);
+      const __m256 g = gelu1(p, dgt ? &d : NULL);
+      if (dgt) _mm256_store_ps(dgt + j * Cp + c, d);
+      if (gt) _mm256_store_ps(gt + j * Cp + c, g);
+  #pragma GCC unroll 8
+    for (int h = 0; h < H; h++) qv[h] = _mm256_fmadd_ps(_mm256_broadcast_ss(wto + j * H + h), g, qv[h]);
+    }
+#pragma GCC unroll 8
+    for (int h = 0; h < H; h++) _mm256_store_ps(q + h * Cp + c, qv[h]);
+  }
+}
+static void tokmix_fwd(int H, const float* y, long Cp, const float* wti, const float* wto, int Ht,
+                       float* q, float* dgt, float* gt) {
+  switch (H) {
+    case 4: tokmix_fwd_body(4, 4, y, Cp, wti, wto, Ht, q, dgt, gt); return;
+    case 8: tokmix_fwd_body(8, 8, y, Cp, wti, wto, Ht, q, dgt, gt); return;
+    default: tokmix_fwd_body(0, H, y, Cp, wti, wto, Ht, q, dgt, gt); return;
+  }
+}
+/* Backward of tokmix_fwd: gp_j = (sum_h Wto[j,h] gq_h) * gelu'_j, gz_h = sum_j
+   Wti[h,j] gp_j (same chains as the unfused products); gp stored when given. */
+INL void tokmix_bwd_body(const int HH, int Hrt, const float* gq, long Cp, const float* wti,
+                         const float* wto, int Ht, const float* dgt, float* gz, float* gp) {
+  const int H = HH > 0 ? HH : Hrt;
+  for (long c = 0; c < Cp; c += 8) {
+    __m256 gqv[HH > 0 ? HH : 64], gzv[HH > 0 ? HH : 64];
+#pragma GCC unroll 8
+    for (int h = 0; h < H; h++) { gqv[h] = _mm256_load_ps(gq + h * Cp + c); gzv[h] = _mm256_setzero_ps(); }
+    for (int j = 0; j < Ht; j++) {
+      __m256 p = _mm256_setzero_ps();
+  #pragma GCC unroll 8
+    for (int h = 0; h < H; h++) p = _mm256_fmadd_ps(_mm256_broadcast_ss(wto + j * H + h), gqv[h], p);
+      p = _mm256_mul_ps(p, _mm256_load_ps(dgt + j * Cp + c));
+      if (gp) _mm256_store_ps(gp + j * Cp + c, p);
+  #pragma GCC unroll 8
+    for (int h = 0; h < H; h++) gzv[h] = _mm256_fmadd_ps(_mm256_broadcast_ss(wti + h * Ht + j), p, gzv[h]);
+    }
+#pragma GCC unroll 8
+    for (int h = 0; h < H; h++) _mm256_store_ps(gz + h * Cp + c, gzv[h]);
+  }
+}
+static void tokmix_bwd(int H, const float* gq, long Cp, const float* wti, const float* wto, int Ht,
+                       const float* dgt, float* gz, float* gp) {
+  switch (H) {
+    case 4: tokmix_bwd_body(4, 4, gq, Cp, wti, wto, Ht, dgt, gz, gp); return;
+    case 8: tokmix_bwd_body(8, 8, gq, Cp, wti, wto, Ht, dgt, gz, gp); return;
+    default: tokmix_bwd_body(0, H, gq, Cp, wti, wto, Ht, dgt, gz, gp); return;
+  }
+}
 /* Forward of rows = ns*H tokens; velocity to s->v [rows, Ap]. With tape, keeps
    what the backward needs (xh, rstd, gelu'). */
 static void tile_forward(const Net* N, Scratch* s, Tile* t, const float* obs, const float* xt, int tape) {
@@ -58,10 +121,8 @@ static void tile_forward(const Net* N, Scratch* s, Tile* t, const float* obs, co
     /* token mixing */
     ln_mod(&N->ln, s->x, rows, t->ada, AS, ti, a1, s->xh1[l], s->rs1[l], t->y1[l]);
     for (int m = 0; m < t->ns; m++) {
-      float* gt = t->gt[l] + m * Ht * Cp;
-      mm(N->Wti[l], 1, Ht, Ht, H, t->y1[l] + m * H * Cp, Cp, Cp, NULL, gt, Cp);
-      gelu_inplace(gt, tape ? s->dgt[l] + m * Ht * Cp : NULL, Ht * Cp);
-      mm(N->Wto[l], 1, H, H, Ht, gt, Cp, Cp, NULL, t->q[l] + m * H * Cp, Cp);
+      tokmix_fwd((int)H, t->y1[l] + m * H * Cp, Cp, N->Wti[l], N->Wto[l], (int)Ht, t->q[l] + m * H * Cp,
+                 tape ? s->dgt[l] + m * Ht * Cp : NULL, t->gin ? t->gt[l] + m * Ht * Cp : NULL);
     }
     resid_gate(s->x, t->q[l], rows, Cp, t->ada, AS, ti, a1 + 2 * Cp);
     /* channel mixing */
@@ -99,10 +160,8 @@ static void tile_backward(const Net* N, Scratch* s, Tile* t, const float* cot, f
     /* token mixing */
     gate_back(s->gx, t->q[l], rows, Cp, t->ada, AS, ti, a1 + 2 * Cp, t->gq[l], t->gada);
     for (int m = 0; m < t->ns; m++) {
-      float* gp = t->gp[l] + m * Ht * Cp;
-      mm(N->Wto[l], H, 1, Ht, H, t->gq[l] + m * H * Cp, Cp, Cp, NULL, gp, Cp);
-      mul_inplace(gp, s->dgt[l] + m * Ht * Cp, Ht * Cp);
-      mm(N->Wti[l], Ht, 1, H, Ht, gp, Cp, Cp, NULL, s->gz + m * H * Cp, Cp);
+      tokmix_bwd((int)H, t->gq[l] + m * H * Cp, Cp, N->Wti[l], N->Wto[l], (int)Ht, s->dgt[l] + m * Ht * Cp,
+                 s->gz + m * H * Cp, t->gin ? t->gp[l] + m * Ht * Cp : NULL);
     }
     ln_back(&N->ln, s->gz, s->xh1[l], s->rs1[l], rows, t->ada, AS, ti, a1, s->gx, t->gada, s->tmp);
   }
