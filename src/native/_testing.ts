@@ -23,10 +23,22 @@ if (!status.available) {
 /**
  * True when the native engine is unavailable here (tests pass it as
  * `ignore`, so they are reported as ignored, never as passed).
+ *
+ * @example
+ * ```ts ignore
+ * Deno.test({ name: "...", ignore: NATIVE_IGNORE, fn() {} });
+ * ```
  */
 export const NATIVE_IGNORE: boolean = !status.available;
 
-/** `n` seeded normal draws times `scale`. */
+/**
+ * `n` seeded normal draws times `scale`.
+ *
+ * @example
+ * ```ts ignore
+ * const obs = randn(4 * 32, 1);
+ * ```
+ */
 export function randn(n: number, stream: number, scale = 1): Float32Array {
   return Float32Array.from(
     { length: n },
@@ -37,6 +49,11 @@ export function randn(n: number, stream: number, scale = 1): Float32Array {
 /**
  * Asserts `max |actual − expected| <= rtol · max |expected|` (and that
  * expected is not all zero); returns the relative error.
+ *
+ * @example
+ * ```ts ignore
+ * assertClose(nativeV, cpuV, "forward v", 2e-5);
+ * ```
  */
 export function assertClose(
   actual: ArrayLike<number>,
@@ -64,7 +81,14 @@ export function assertClose(
   return worst / scale;
 }
 
-/** Asserts two float arrays are bit-identical (NaN-safe), naming the first difference. */
+/**
+ * Asserts two float arrays are bit-identical (NaN-safe), naming the first difference.
+ *
+ * @example
+ * ```ts ignore
+ * assertBitEqual(oneThread, twoThreads, "forward");
+ * ```
+ */
 export function assertBitEqual(
   actual: Float32Array,
   expected: Float32Array,

@@ -15,7 +15,15 @@
 
 import { NATIVE_CFLAGS, NATIVE_SYMBOLS, NET_C_SOURCE } from "./net_c.ts";
 
-/** The loaded library: its functions, where it lives and how it runs. */
+/**
+ * The loaded library: its functions, where it lives and how it runs.
+ *
+ * @example
+ * ```ts ignore
+ * const engine: NativeEngine = await loadNativeEngine();
+ * console.log(engine.description, engine.path);
+ * ```
+ */
 export interface NativeEngine {
   /** The library's exported functions. */
   readonly symbols: Deno.DynamicLibrary<typeof NATIVE_SYMBOLS>["symbols"];
@@ -29,7 +37,15 @@ export interface NativeEngine {
   readonly description: string;
 }
 
-/** Whether the engine can run here, and why not. */
+/**
+ * Whether the engine can run here, and why not.
+ *
+ * @example
+ * ```ts ignore
+ * const status: NativeStatus = await nativeStatus();
+ * if (!status.available) console.error(status.reason);
+ * ```
+ */
 export interface NativeStatus {
   /** True when the library is built and loaded. */
   readonly available: boolean;
@@ -37,9 +53,27 @@ export interface NativeStatus {
   readonly reason?: string;
 }
 
-/** Environment variable overriding the engine's thread count. */
+/**
+ * Environment variable overriding the engine's thread count.
+ *
+ * @example
+ * ```ts
+ * import { THREADS_ENV } from "./build.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(THREADS_ENV, "EXP_DELTA_THREADS");
+ * ```
+ */
 export const THREADS_ENV = "EXP_DELTA_THREADS";
-/** Environment variable overriding the cache folder. */
+/**
+ * Environment variable overriding the cache folder.
+ *
+ * @example
+ * ```ts
+ * import { CACHE_ENV } from "./build.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(CACHE_ENV, "EXP_DELTA_NATIVE_CACHE");
+ * ```
+ */
 export const CACHE_ENV = "EXP_DELTA_NATIVE_CACHE";
 
 let loading: Promise<NativeEngine> | undefined;

@@ -16,7 +16,14 @@ import { sampleChunk } from "../rtc/sample.ts";
 import type { NativeEngine } from "./build.ts";
 import { createNativeNet } from "./net_native.ts";
 
-/** Options for {@linkcode calibrateBackends}. */
+/**
+ * Options for {@linkcode calibrateBackends}.
+ *
+ * @example
+ * ```ts ignore
+ * const options: CalibrateOptions = { gpu, engine, batch: 64, chunks: 1 };
+ * ```
+ */
 export interface CalibrateOptions {
   /** The software adapter's context. */
   gpu: GpuContext;
@@ -28,7 +35,14 @@ export interface CalibrateOptions {
   chunks?: number;
 }
 
-/** Milliseconds per naive chunk on each engine. */
+/**
+ * Milliseconds per naive chunk on each engine.
+ *
+ * @example
+ * ```ts ignore
+ * const { native, webgpu }: CalibrationResult = await calibrateBackends({ gpu, engine });
+ * ```
+ */
 export interface CalibrationResult {
   /** Native engine. */
   readonly native: number;

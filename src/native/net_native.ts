@@ -18,7 +18,14 @@ import {
 } from "../policy/net_inputs.ts";
 import type { NativeEngine } from "./build.ts";
 
-/** Options for {@linkcode createNativeNet}. */
+/**
+ * Options for {@linkcode createNativeNet}.
+ *
+ * @example
+ * ```ts ignore
+ * const options: NativeNetOptions = { config, obsDim, actionDim, layout, params, threads: 1 };
+ * ```
+ */
 export interface NativeNetOptions {
   /** The architecture. */
   config: ModelConfig;

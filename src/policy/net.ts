@@ -16,7 +16,14 @@ import { createNativeNet } from "../native/net_native.ts";
 
 export type { LossBatch, NetInputs } from "./net_inputs.ts";
 
-/** Arguments of {@linkcode PolicyNet.flow}: the Euler flow of one chunk for R rows. */
+/**
+ * Arguments of {@linkcode PolicyNet.flow}: the Euler flow of one chunk for R rows.
+ *
+ * @example
+ * ```ts ignore
+ * const chunk = await net.flow!({ obs, x: noise, numFlowSteps: 5 });
+ * ```
+ */
 export interface NetFlowArgs {
   /** Observations `[R, O]`. */
   obs: Float32Array;
