@@ -46,7 +46,7 @@ Options:
   --stride <n>           keep every n-th step of each rollout [4]
   --segment <n>          expert steps from each kept state [16]
   --seed <n>             seed of the policy rollouts (segments use seed + 1) [1]
-  --backend cpu|webgpu   policy backend [auto]`;
+  --backend cpu|webgpu|native|auto   policy backend [WebGPU when available]`;
 
 function concat(a: DemoDataset, b: DemoDataset): DemoDataset {
   const cat = <T extends Float32Array | Uint8Array>(x: T, y: T): T => {

@@ -34,7 +34,7 @@ Options:
   --s <n>                execute horizon (default 1)
   --rollouts <n>         rollouts (default 2048)
   --seed <n>             seed (default 0)
-  --backend cpu|webgpu   policy backend (default: WebGPU when available)`;
+  --backend cpu|webgpu|native|auto   policy backend (default: WebGPU when available)`;
 
 /** The command, throwing on bad input. */
 async function run(argv: string[]): Promise<number> {

@@ -254,7 +254,7 @@ Options:
   --rollouts <n>         rollouts (default 256)
   --seed <n>             seed (default 0)
   --out <dir>            output folder (default exp_runs/stepA_baseline)
-  --backend cpu|webgpu   policy backend (default: WebGPU if an adapter exists)
+  --backend cpu|webgpu|native|auto   policy backend (default: WebGPU if an adapter exists)
   --preview-size <px>    preview frame size (default: the renderer's)
   --no-preview           skip the animation`);
       return 0;

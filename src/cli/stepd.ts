@@ -121,7 +121,7 @@ Options:
   --starve hold|zero       async: action while starved (default hold)
   --checkpoint <path>      policy of a single task (default exp_runs/checkpoints/<task>/plain_h4.safetensors,
                            the seed's chunk length H = 4, where it exists, else plain.safetensors, H = 8)
-  --backend cpu|webgpu     policy backend (default: WebGPU if an adapter exists)
+  --backend cpu|webgpu|native|auto   policy backend (default: WebGPU if an adapter exists)
   --env-backend auto|cpu|webgpu   where environments, delays and bookkeeping run:
                            webgpu = the GPU-fused evaluator (one readback per run;
                            every method and forecaster, rings <= 64); cpu = CPU twin

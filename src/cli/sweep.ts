@@ -87,7 +87,7 @@ Options:
   --seeds <spec>         default 0
   --rollouts <n>         default 128
   --out <dir>            default exp_runs/sweep
-  --backend cpu|webgpu   policy backend
+  --backend cpu|webgpu|native|auto   policy backend
   --force                recompute finished points`);
       return 0;
     }

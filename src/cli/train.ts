@@ -60,7 +60,7 @@ Options:
                            included [epochs x steps per epoch]
   --end-lr <x>             final learning rate of a decaying schedule [0]
   --seed <n>               run seed [0]
-  --backend <cpu|webgpu>   where the network runs [auto]
+  --backend <cpu|webgpu|native|auto>   where the network runs [WebGPU when available]
   --resume                 continue from <out>/train_state.safetensors
   -h, --help               show this help
 `;

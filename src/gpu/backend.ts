@@ -5,10 +5,17 @@
  * @module
  */
 
-/** Which implementation runs the kernel-backed APIs. */
-export type BackendName = "cpu" | "webgpu";
+import { loadNativeEngine, type NativeEngine } from "../native/build.ts";
 
-/** Name of the environment variable that forces a backend (`cpu` or `webgpu`). */
+/**
+ * Which implementation runs the kernel-backed APIs: the CPU reference,
+ * WebGPU, the native C engine (`src/native`), or `auto` (a hardware GPU when
+ * there is one, else the faster of the native engine and a software adapter
+ * by a short calibration).
+ */
+export type BackendName = "cpu" | "webgpu" | "native" | "auto";
+
+/** Name of the environment variable that forces a backend (`cpu`, `webgpu`, `native` or `auto`). */
 export const BACKEND_ENV = "EXP_DELTA_BACKEND";
 
 /** A ready WebGPU context: the device and a description of its adapter. */
@@ -21,6 +28,8 @@ export interface GpuContext {
   readonly adapterName: string;
   /** True when the adapter is a fallback or software adapter (llvmpipe, lavapipe, SwiftShader, WARP). */
   readonly isSoftware: boolean;
+  /** Under `auto`: why this backend was chosen. */
+  readonly selection?: string;
 }
 
 /** The CPU reference backend (no device). */
@@ -31,17 +40,32 @@ export interface CpuContext {
   readonly adapterName: string;
   /** Why the CPU backend was chosen. */
   readonly reason: "forced" | "no-adapter";
+  /** Under `auto`: why this backend was chosen. */
+  readonly selection?: string;
 }
 
-/** Either backend. Kernel-backed APIs take one of these. */
-export type Backend = GpuContext | CpuContext;
+/** The native C engine (networks only; environments use the CPU twin). */
+export interface NativeContext {
+  /** Always `"native"`. */
+  readonly backend: "native";
+  /** The loaded engine. */
+  readonly engine: NativeEngine;
+  /** The engine's description, e.g. `native C engine (AMD EPYC, 2 threads, AVX2+FMA)`. */
+  readonly adapterName: string;
+  /** Under `auto`: why this backend was chosen. */
+  readonly selection?: string;
+}
+
+/** Any backend. Kernel-backed APIs take one of these. */
+export type Backend = GpuContext | CpuContext | NativeContext;
 
 /** Options for {@linkcode getBackend}. */
 export interface GetBackendOptions {
   /**
    * Force a backend. When unset, the `EXP_DELTA_BACKEND` environment variable
    * decides, and when that is unset too, WebGPU is used if an adapter exists.
-   * Forcing `webgpu` without an adapter throws.
+   * Forcing `webgpu` without an adapter, or `native` where the engine is
+   * unavailable, throws.
    */
   backend?: BackendName;
   /** Where the one-line notice about falling back goes. @default console.error */
@@ -65,10 +89,10 @@ globalThis.addEventListener("unload", () => {
 /**
  * Parses a backend name given on the command line or in the environment.
  *
- * @param value The text to parse (`cpu` or `webgpu`).
+ * @param value The text to parse (`cpu`, `webgpu`, `native` or `auto`).
  * @param field The name of the flag or variable, used in the error message.
  * @returns The backend name.
- * @throws {RangeError} If the value is neither `cpu` nor `webgpu`.
+ * @throws {RangeError} If the value is none of these.
  *
  * @example Parse a flag value
  * ```ts
@@ -79,9 +103,12 @@ globalThis.addEventListener("unload", () => {
  * ```
  */
 export function parseBackendName(value: string, field: string): BackendName {
-  if (value === "cpu" || value === "webgpu") return value;
+  if (
+    value === "cpu" || value === "webgpu" || value === "native" ||
+    value === "auto"
+  ) return value;
   throw new RangeError(
-    `Cannot select backend as ${field} must be "cpu" or "webgpu": current value is "${value}"`,
+    `Cannot select backend as ${field} must be "cpu", "webgpu", "native" or "auto": current value is "${value}"`,
   );
 }
 
@@ -103,8 +130,13 @@ async function acquire(
   if (wanted === "cpu") {
     return { backend: "cpu", adapterName: "cpu reference", reason: "forced" };
   }
+  if (wanted === "native") {
+    const engine = await loadNativeEngine();
+    return { backend: "native", engine, adapterName: engine.description };
+  }
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   const adapter = gpu ? await gpu.requestAdapter() : null;
+  if (wanted === "auto") return await acquireAuto(adapter);
   if (!adapter) {
     if (wanted === "webgpu") {
       throw new Error(
@@ -123,6 +155,10 @@ async function acquire(
       reason: "no-adapter",
     };
   }
+  return await openDevice(adapter);
+}
+
+async function openDevice(adapter: GPUAdapter): Promise<GpuContext> {
   const info = adapter.info;
   const device = await adapter.requestDevice({
     requiredLimits: {
@@ -157,6 +193,40 @@ async function acquire(
       .isFallbackAdapter,
   ) || SOFTWARE_NAMES.test(description);
   return { backend: "webgpu", device, adapterName: description, isSoftware };
+}
+
+/** `auto`: a hardware GPU, else the faster of the native engine and a software adapter. */
+async function acquireAuto(adapter: GPUAdapter | null): Promise<Backend> {
+  const gpu = adapter ? await openDevice(adapter) : undefined;
+  const tag = <T extends Backend>(b: T, why: string): T => ({
+    ...b,
+    adapterName: `${b.adapterName} [auto: ${why}]`,
+    selection: why,
+  });
+  if (gpu && !gpu.isSoftware) return tag(gpu, "hardware GPU");
+  const engine = await loadNativeEngine().catch((e: Error) => e);
+  if (engine instanceof Error) {
+    if (gpu) return tag(gpu, `software adapter; ${engine.message}`);
+    return tag(
+      { backend: "cpu", adapterName: "cpu reference", reason: "no-adapter" },
+      `no WebGPU adapter; ${engine.message}`,
+    );
+  }
+  const native: NativeContext = {
+    backend: "native",
+    engine,
+    adapterName: engine.description,
+  };
+  if (!gpu) return tag(native, "no WebGPU adapter");
+  const { calibrateBackends } = await import("../native/calibrate.ts");
+  const ms = await calibrateBackends({ gpu, engine });
+  const timing = `calibration ${ms.native.toFixed(1)} ms native vs ${
+    ms.webgpu.toFixed(1)
+  } ms ${gpu.adapterName} per chunk`;
+  if (ms.webgpu < ms.native) return tag(gpu, `software adapter, ${timing}`);
+  liveDevices.delete(gpu.device);
+  gpu.device.destroy();
+  return tag(native, `no hardware GPU, ${timing}`);
 }
 
 /**

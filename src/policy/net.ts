@@ -1,6 +1,7 @@
 /**
- * The FlowPolicy network behind one interface on both backends: the CPU
- * reference (float32 with `Math.fround`) and WebGPU compute kernels.
+ * The FlowPolicy network behind one interface on every backend: the CPU
+ * reference (float32 with `Math.fround`), WebGPU compute kernels and the
+ * native C engine (`src/native`).
  *
  * @module
  */
@@ -11,8 +12,34 @@ import { type ParamLayout, paramLayout } from "./params.ts";
 import type { LossBatch, NetInputs } from "./net_inputs.ts";
 import { createCpuNet } from "./net_cpu.ts";
 import { createGpuNet } from "./net_gpu.ts";
+import { createNativeNet } from "../native/net_native.ts";
 
 export type { LossBatch, NetInputs } from "./net_inputs.ts";
+
+/**
+ * Arguments of {@linkcode PolicyNet.flow}: the Euler flow of one chunk for R rows.
+ *
+ * @example
+ * ```ts ignore
+ * const chunk = await net.flow!({ obs, x: noise, numFlowSteps: 5 });
+ * ```
+ */
+export interface NetFlowArgs {
+  /** Observations `[R, O]`. */
+  obs: Float32Array;
+  /** Initial noise `[R, H, A]`; replaced by the chunk in place. */
+  x: Float32Array;
+  /** Euler steps n (flow times k/n, k = 0..n−1). */
+  numFlowSteps: number;
+  /** Training-time prefix: positions `i < delay[r]` held at `y` with time 1 (before every step and after the last). */
+  prefix?: { y: Float32Array; delay: Int32Array };
+  /** ΠGDM guidance: previous chunk `y`, prefix weights `[R, H]` and the guidance weight of each step. */
+  guidance?: {
+    y: Float32Array;
+    weights: Float32Array;
+    guidanceWeights: Float64Array;
+  };
+}
 
 /** A FlowPolicy network with its parameters, on one backend. */
 export interface PolicyNet {
@@ -25,7 +52,7 @@ export interface PolicyNet {
   /** Parameter layout (flat-vector order). */
   readonly layout: ParamLayout;
   /** Where it runs. */
-  readonly backend: "cpu" | "webgpu";
+  readonly backend: "cpu" | "webgpu" | "native";
   /** A copy of the current flat parameters. */
   params(): Float32Array;
   /** Replaces the parameters (copied; length `layout.size`). */
@@ -42,7 +69,13 @@ export interface PolicyNet {
    * simulated delay) and its gradient, flat in layout order.
    */
   lossAndGrad(batch: LossBatch): Promise<{ loss: number; grad: Float32Array }>;
-  /** Releases device buffers (no-op on the CPU). */
+  /**
+   * Optional fast path: the whole Euler flow of a chunk in one call, with the
+   * same float operations as the step-by-step loop of `sampleChunk` (which
+   * uses it when present and no trace is asked for). Returns `args.x`.
+   */
+  flow?(args: NetFlowArgs): Promise<Float32Array>;
+  /** Releases device buffers or native memory (no-op on the CPU). */
   destroy?(): void;
 }
 
@@ -61,7 +94,8 @@ export interface CreateNetOptions {
 /**
  * Creates a network on the backend: the CPU reference for a `CpuContext`,
  * WebGPU kernels for a `GpuContext` (pipelines compile on first use; buffers
- * are allocated per batch size and reused).
+ * are allocated per batch size and reused), the C engine for a
+ * `NativeContext`.
  *
  * @param backend From `getBackend()`.
  * @param options Config, sizes and parameters.
@@ -103,6 +137,15 @@ function create(backend: Backend, options: CreateNetOptions): PolicyNet {
   }
   if (backend.backend === "cpu") {
     return createCpuNet({ config, obsDim, actionDim, layout, params });
+  }
+  if (backend.backend === "native") {
+    return createNativeNet(backend.engine, {
+      config,
+      obsDim,
+      actionDim,
+      layout,
+      params,
+    });
   }
   return createGpuNet(backend.device, {
     config,

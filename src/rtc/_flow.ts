@@ -53,6 +53,9 @@ export async function naiveFlow(
   },
 ): Promise<Float32Array> {
   const { obs, x, numFlowSteps } = args;
+  if (net.flow && !args.steps) {
+    return await net.flow({ obs, x, numFlowSteps, prefix: args.prefix });
+  }
   const h = net.config.actionChunkSize;
   const a = net.actionDim;
   const rows = obs.length / net.obsDim;
@@ -104,6 +107,18 @@ export async function realtimeFlow(
       method.schedule,
       w.subarray(b * h, (b + 1) * h),
     );
+  }
+  if (net.flow && !steps) {
+    const guidanceWeights = Float64Array.from(
+      { length: method.numFlowSteps },
+      (_, k) => guidanceWeight(k * dt, method.maxGuidanceWeight),
+    );
+    return await net.flow({
+      obs,
+      x,
+      numFlowSteps: method.numFlowSteps,
+      guidance: { y, weights: w, guidanceWeights },
+    });
   }
   const time = new Float32Array(batch * h);
   const e = new Float32Array(x.length);
