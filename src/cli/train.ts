@@ -30,7 +30,7 @@ import {
 import { createNet } from "../policy/net.ts";
 import { initParams, paramLayout } from "../policy/params.ts";
 import { trainPolicy } from "../policy/train.ts";
-import { exitCodeOf, parseIntFlag } from "./args.ts";
+import { exitCodeOf, parseChoice, parseIntFlag } from "./args.ts";
 
 const HELP = `Usage: deno task train --task <name> [options]
 
@@ -51,7 +51,9 @@ Options:
   --num-layers <L>         override the preset's num_layers
   --epochs <n>             epochs [32]
   --batch <n>              batch size [512]
-  --simulated-delay <D>    training-time RTC with max simulated delay D (0: off) [0]
+  --simulated-delay <D>    training-time RTC with simulated delays 0..D-1 (0: off) [0]
+  --delay-weights <w>      weights of the simulated delays k = 0..D-1: exp
+                           (exp(D-1-k)) or uniform [exp]
   --lr <x>                 peak learning rate [3e-4]
   --warmup <n>             linear warm-up steps [1000]
   --lr-schedule <name>     after the warm-up: constant, cosine or linear decay
@@ -84,6 +86,7 @@ async function run(args: string[]): Promise<void> {
       epochs: { type: "string", default: "32" },
       batch: { type: "string", default: "512" },
       "simulated-delay": { type: "string", default: "0" },
+      "delay-weights": { type: "string", default: "exp" },
       lr: { type: "string", default: "3e-4" },
       warmup: { type: "string", default: "1000" },
       "lr-schedule": { type: "string", default: "constant" },
@@ -162,10 +165,16 @@ async function run(args: string[]): Promise<void> {
       }: current value is "${schedule}"`,
     );
   }
+  const delayWeights = parseChoice(
+    values["delay-weights"],
+    "--delay-weights",
+    ["exp", "uniform"] as const,
+  );
   const options = {
     epochs,
     batchSize,
     seed,
+    ...(delay ? { delayWeights } : {}),
     adamw: resolveAdamWOptions({
       learningRate: lr,
       warmupSteps: parseIntFlag(values.warmup, "--warmup", 0),

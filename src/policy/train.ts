@@ -5,8 +5,10 @@
  * `a − ε`), global-norm clipping and AdamW.
  *
  * Training-time RTC: when the net's config has `simulatedDelay = D`, every
- * sample also draws `delay ~ Categorical(w_k ∝ exp(D−1−k), k = 0..D−1)`;
- * positions `i < delay` get time 1 and `x_t = a` and leave the loss.
+ * sample also draws `delay ~ Categorical(w_k, k = 0..D−1)` with
+ * `w_k ∝ exp(D−1−k)` (`delayWeights: "exp"`, the default) or `w_k = 1/D`
+ * (`"uniform"`); positions `i < delay` get time 1 and `x_t = a` and leave
+ * the loss.
  *
  * Randomness (all counter-based, so a run is a pure function of its seed,
  * and a resumed run continues bit for bit): at global step s and batch row b,
@@ -75,7 +77,12 @@ export interface TrainOptions {
   provenance?: Record<string, unknown>;
   /** Receives one line per epoch. @default no logging */
   log?: (line: string) => void;
+  /** Weights of the simulated delays (see the module doc). @default "exp" */
+  delayWeights?: DelayWeights;
 }
+
+/** How simulated delays 0..D−1 are weighted: `exp(D−1−k)` or uniformly. */
+export type DelayWeights = "exp" | "uniform";
 
 /** One optimizer step. */
 export interface StepLog {
@@ -102,10 +109,11 @@ export interface TrainResult {
 }
 
 /**
- * Draws simulated delays for a batch: `P(k) ∝ exp(D−1−k)`, k = 0..D−1.
+ * Draws simulated delays for a batch: `P(k) ∝ exp(D−1−k)` (or `1/D` with
+ * `weights: "uniform"`), k = 0..D−1.
  *
  * @param maxDelay D ≥ 1.
- * @param options Batch size, run seed and global step.
+ * @param options Batch size, run seed, global step and the weights (default `"exp"`).
  * @returns One delay per row.
  *
  * @example
@@ -116,15 +124,24 @@ export interface TrainResult {
  * const zeros = d.filter((x) => x === 0).length;
  * assert.ok(zeros > 600 && zeros < 730); // e^2/(e^2+e+1) = 0.665
  * assert.ok(d.every((x) => x >= 0 && x < 3));
+ * const u = sampleSimulatedDelays(5, { batch: 5000, seed: 0, step: 0, weights: "uniform" });
+ * const fours = u.filter((x) => x === 4).length;
+ * assert.ok(fours > 900 && fours < 1100);
  * ```
  */
 export function sampleSimulatedDelays(
   maxDelay: number,
-  options: { batch: number; seed: number; step: number },
+  options: {
+    batch: number;
+    seed: number;
+    step: number;
+    weights?: DelayWeights;
+  },
 ): Int32Array {
+  const uniformWeights = options.weights === "uniform";
   const w = Array.from(
     { length: maxDelay },
-    (_, k) => Math.exp(maxDelay - 1 - k),
+    (_, k) => uniformWeights ? 1 : Math.exp(maxDelay - 1 - k),
   );
   const total = w.reduce((a, b) => a + b, 0);
   const seed = deriveSeed(options.seed, options.step, TRAIN_DELAY_TAG);
@@ -307,7 +324,12 @@ export async function trainPolicy(
       }
       const delay = maxDelay === null
         ? undefined
-        : sampleSimulatedDelays(maxDelay, { batch: batchSize, seed, step: s });
+        : sampleSimulatedDelays(maxDelay, {
+          batch: batchSize,
+          seed,
+          step: s,
+          weights: options.delayWeights,
+        });
       // UPDATE
       const { loss, grad } = await net.lossAndGrad({
         batch: batchSize,
