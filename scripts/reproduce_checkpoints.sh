@@ -5,22 +5,27 @@
 #   exp_runs/data/<task>.safetensors              expert demos, action noise 0.1
 #   exp_runs/data/cartpole_swingup_dagger.safetensors  + DAgger relabelling
 #   exp_runs/checkpoints/<task>/plain.safetensors  small model, H = 8
-#   exp_runs/checkpoints/<task>/sd4.safetensors    same, training-time RTC D = 4
+#   exp_runs/checkpoints/<task>/training_time.safetensors  same recipe,
+#       training-time RTC with simulated delays 0..4 drawn uniformly
 #   exp_runs/checkpoints/reach_around/plain_h4.safetensors  small model, H = 4
+#       (VARIANTS="plain_h4"; the Step D policy)
 #
 # Usage: scripts/reproduce_checkpoints.sh [task ...]   (default: all four)
 #        VARIANTS="plain" scripts/reproduce_checkpoints.sh catch
+#        BACKEND=webgpu scripts/reproduce_checkpoints.sh   (default: native)
 #
 # Model: the seed's small model (C=64, Hc=128, Ht=32, L=2) with H = 8.
 # Plain policies: one run each, batch 256, AdamW peak lr 1e-3 with a
 # 100-step linear warm-up and a cosine decay to 0 at the last step (lander:
 # to 1e-4) (--lr-schedule cosine; short-budget settings instead of the
 # upstream 3e-4 / 1000 / 512 of docs/SEMANTICS.md §4),
-# WebGPU backend. cartpole_swingup first trains a short round-0 policy (r0)
+# native engine. cartpole_swingup first trains a short round-0 policy (r0)
 # on the expert data, lets the expert relabel the states that policy visits
 # (scripts/dagger_data.ts) and trains plain on the extended dataset.
-# The sd4 policies: plain's single command with --simulated-delay 4 (lander:
-# a 7-epoch cosine run to 0; cartpole_swingup: on plain's DAgger dataset).
+# The training_time policies: plain's final command plus
+# --simulated-delay 5 --delay-weights uniform (each training sample's first
+# k ~ U{0..4} actions are given; the sweep evaluates d = 0..4), so that
+# plain and training_time differ in nothing else.
 # reach_around/plain_h4 is trained with a constant learning rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +34,9 @@ TASKS=("$@")
 if [ ${#TASKS[@]} -eq 0 ]; then
   TASKS=(reach_around cartpole_swingup lander catch)
 fi
-VARIANTS=${VARIANTS:-"plain sd4"}
-BACKEND=${BACKEND:-webgpu}
+VARIANTS=${VARIANTS:-"plain training_time"}
+BACKEND=${BACKEND:-native}
+RTC="--name training_time --simulated-delay 5 --delay-weights uniform"
 TRAIN="deno task train --model small"
 COMMON="--batch 256 --warmup 100 --backend $BACKEND"
 COSINE="--lr 1e-3 --lr-schedule cosine"
@@ -52,15 +58,15 @@ train() { # task variant
       ;;
     reach_around/plain_h4)
       $TRAIN --task reach_around --name plain_h4 --chunk-size 4 --epochs 8 --lr 1e-3 $COMMON ;;
-    reach_around/sd4) $TRAIN --task reach_around --chunk-size 8 --simulated-delay 4 --epochs 8 $COSINE $COMMON ;;
-    catch/sd4) $TRAIN --task catch --chunk-size 8 --simulated-delay 4 --epochs 20 $COSINE $COMMON ;;
-    lander/sd4) $TRAIN --task lander --chunk-size 8 --simulated-delay 4 --epochs 7 $COSINE $COMMON ;;
-    cartpole_swingup/sd4) # on plain's DAgger dataset (train plain first)
+    reach_around/training_time) $TRAIN --task reach_around --chunk-size 8 --epochs 8 $COSINE $COMMON $RTC ;;
+    lander/training_time) $TRAIN --task lander --chunk-size 8 --epochs 7 $COSINE --end-lr 1e-4 $COMMON $RTC ;;
+    catch/training_time) $TRAIN --task catch --chunk-size 8 --epochs 20 $COSINE $COMMON $RTC ;;
+    cartpole_swingup/training_time) # on plain's DAgger dataset (train plain first)
       if [ ! -f exp_runs/data/cartpole_swingup_dagger.safetensors ]; then
-        echo "reproduce: cartpole_swingup sd4 needs exp_runs/data/cartpole_swingup_dagger.safetensors: run the plain variant first" >&2
+        echo "reproduce: cartpole_swingup training_time needs exp_runs/data/cartpole_swingup_dagger.safetensors: run the plain variant first" >&2
         exit 2
       fi
-      $TRAIN --task cartpole_swingup --chunk-size 8 --simulated-delay 4 --epochs 2 $COSINE $COMMON \
+      $TRAIN --task cartpole_swingup --chunk-size 8 --epochs 2 $COSINE $COMMON $RTC \
         --data exp_runs/data/cartpole_swingup_dagger.safetensors
       ;;
     *) echo "reproduce: unknown variant $task/$variant" >&2; exit 2 ;;
@@ -70,6 +76,8 @@ train() { # task variant
 
 for task in "${TASKS[@]}"; do
   deno run -A scripts/generate_data.ts --task "$task" --envs 512
-  for variant in $VARIANTS; do train "$task" "$variant"; done
-  if [ "$task" = reach_around ]; then train reach_around plain_h4; fi
+  for variant in $VARIANTS; do
+    if [ "$variant" = plain_h4 ] && [ "$task" != reach_around ]; then continue; fi
+    train "$task" "$variant"
+  done
 done
