@@ -1,19 +1,33 @@
 /**
- * The sweep command (`scripts/sweep.ts`): flags, policy loading and
- * {@linkcode runSweep}.
+ * The sweep command (`scripts/sweep.ts`): flags, loading each method's own
+ * checkpoint (training_time samples from the training-time RTC checkpoint,
+ * every other method from the plain one) and {@linkcode runSweep} per task,
+ * then the combined tables and figure of all tasks.
  *
  * @module
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseBackendName } from "../gpu/backend.ts";
-import { getTask } from "../envs/registry.ts";
-import type { PolicyNet } from "../policy/net.ts";
+import { getTask, TASKS } from "../envs/registry.ts";
+import type { Task } from "../envs/types.ts";
+import { writeTextFileAtomic } from "../io/atomic.ts";
+import { sweepFigure } from "../plot/sweep_figure.ts";
 import { METHOD_NAMES, type MethodName } from "../rtc/method_config.ts";
 import type { ChunkSampler } from "../eval/types.ts";
-import { loadPolicy } from "../experiment/policy_loader.ts";
-import type { ResultRow } from "../experiment/results.ts";
-import { runSweep, sweepGrid } from "../experiment/sweep.ts";
+import { type LoadedPolicy, loadPolicy } from "../experiment/policy_loader.ts";
+import { matrixMethod } from "../experiment/matrix_method.ts";
+import {
+  checkSweepDelays,
+  runSweep,
+  type SweepMethod,
+} from "../experiment/sweep.ts";
+import {
+  type BoundsPoint,
+  formatBoundsCsv,
+  formatSweepCsv,
+  type SweepPoint,
+} from "../experiment/sweep_table.ts";
 import { defaultCheckpoint } from "./checkpoints.ts";
 import {
   errorLine,
@@ -23,11 +37,47 @@ import {
   parseSeeds,
 } from "./args.ts";
 
+const DEFAULT_METHODS: readonly MethodName[] = [
+  "naive",
+  "realtime",
+  "hard_masking",
+  "bid",
+  "temporal_ensembling",
+  "training_time",
+];
+
+const HELP = `Usage: deno task sweep [options]
+
+Fixed-delay sweep (scan evaluator, the RTC paper's experiment): for each
+delay d in --delays with execute horizon s = max(d, 1), every method and the
+two expert bounds on the same seed (common random numbers: same initial
+states, action noise, flow noise and delays), paired differences to naive.
+Writes per task <out>/<task>/d<d>_s<s>/... run folders (resumable),
+<out>/<task>/{sweep.csv,bounds.csv,sweep.svg}, and with several tasks the
+combined <out>/{sweep.csv,bounds.csv,sweep.svg}.
+
+Options:
+  --task <list|all>                tasks, comma-separated, or all [reach_around]
+  --checkpoint <path>              plain policy (one task only)
+                                   [exp_runs/checkpoints/<task>/plain.safetensors]
+  --training-time-checkpoint <path>  policy of the training_time method (one
+                                   task only) [exp_runs/checkpoints/<task>/training_time.safetensors]
+  --methods <list>                 must include naive [${
+  DEFAULT_METHODS.join(",")
+}]
+  --delays <spec>                  e.g. 0-4 or 0,2,4 [0-4]
+  --seed <n>                       seed of every point [0]
+  --rollouts <n>                   rollouts per point [1024]
+  --out <dir>                      [exp_runs/sweep]
+  --backend cpu|webgpu|native|auto   policy backend [WebGPU when available]
+  --force                          recompute finished runs
+  -h, --help                       show this help`;
+
 /**
  * The `scripts/sweep.ts` command.
  *
  * @param argv Command-line arguments.
- * @param options Output sinks and test overrides (`samplerFor`, `horizon`).
+ * @param options Output sinks, and a test override of the samplers.
  * @returns Exit code: 0 done, 1 failed, 2 bad input.
  *
  * @example
@@ -44,16 +94,16 @@ export async function sweepMain(
   options: {
     stdout?: (line: string) => void;
     stderr?: (line: string) => void;
-    samplerFor?: (method: MethodName) => ChunkSampler;
-    horizon?: number;
+    policies?: (
+      task: Task,
+      checkpoints: { plain: string; trainingTime: string },
+    ) => Promise<{ plain: LoadedPolicy; trainingTime: LoadedPolicy }>;
   } = {},
 ): Promise<number> {
   const name = "sweep.ts";
   const out = options.stdout ?? ((l: string) => console.log(l));
   const err = options.stderr ?? ((l: string) => console.error(l));
-  let net: PolicyNet | undefined;
-  let run: () => Promise<ResultRow[]>;
-  let outDir: string;
+  let parsed;
   try {
     const { values } = parseArgs({
       args: argv,
@@ -62,10 +112,11 @@ export async function sweepMain(
       options: {
         task: { type: "string", default: "reach_around" },
         checkpoint: { type: "string" },
-        methods: { type: "string", default: METHOD_NAMES.join(",") },
+        "training-time-checkpoint": { type: "string" },
+        methods: { type: "string", default: DEFAULT_METHODS.join(",") },
         delays: { type: "string", default: "0-4" },
-        seeds: { type: "string", default: "0" },
-        rollouts: { type: "string", default: "128" },
+        seed: { type: "string", default: "0" },
+        rollouts: { type: "string", default: "1024" },
         out: { type: "string", default: "exp_runs/sweep" },
         backend: { type: "string" },
         force: { type: "boolean", default: false },
@@ -73,88 +124,129 @@ export async function sweepMain(
       },
     });
     if (values.help) {
-      out(`Usage: deno run -A scripts/${name} [options]
-
-Fixed-delay sweep (scan evaluator): d in --delays, s from max(1, d) to H - d,
-every method. Writes <out>/s_<s>/... run folders (resumable), <out>/sweep.csv
-and <out>/sweep.svg (solve rate vs delay).
-
-Options:
-  --task <name>          task (default reach_around)
-  --checkpoint <path>    policy (default exp_runs/checkpoints/<task>/plain.safetensors)
-  --methods <list>       default ${METHOD_NAMES.join(",")}
-  --delays <spec>        default 0-4
-  --seeds <spec>         default 0
-  --rollouts <n>         default 128
-  --out <dir>            default exp_runs/sweep
-  --backend cpu|webgpu|native|auto   policy backend
-  --force                recompute finished points`);
+      out(HELP);
       return 0;
     }
-    const task = getTask(values.task);
+    const tasks = (values.task === "all"
+      ? Object.keys(TASKS)
+      : parseList(values.task, "--task")).map((t) =>
+        getTask(t)
+      );
+    if (
+      tasks.length > 1 &&
+      (values.checkpoint || values["training-time-checkpoint"])
+    ) {
+      throw new RangeError(
+        `Cannot sweep as --checkpoint and --training-time-checkpoint take one task: current value of --task is "${values.task}"`,
+      );
+    }
     const methods = parseList(values.methods, "--methods").map((m) =>
       parseChoice(m, "--methods", METHOD_NAMES)
     );
-    const delays = parseSeeds(values.delays, "--delays");
-    const seeds = parseSeeds(values.seeds);
-    const rollouts = parseIntFlag(values.rollouts, "--rollouts");
-    const backend = values.backend === undefined
-      ? undefined
-      : parseBackendName(values.backend, "--backend");
-    let samplerFor = options.samplerFor;
-    let horizon = options.horizon ?? 4;
-    let adapter = "test sampler";
-    let checkpoint: string | null = null;
-    if (!samplerFor) {
-      const policy = await loadPolicy(task, {
-        checkpoint: values.checkpoint ?? defaultCheckpoint(task.spec.name),
-        backend,
-      });
-      net = policy.net;
-      samplerFor = policy.samplerFor;
-      horizon = policy.horizon;
-      adapter = policy.adapter;
-      checkpoint = policy.checkpoint;
-    }
-    if (sweepGrid(horizon, delays).length === 0) {
+    if (!methods.includes("naive")) {
       throw new RangeError(
-        `Cannot sweep as no (d, s) pair has max(1, d) <= s <= H - d for H = ${horizon}: current value is "${values.delays}"`,
+        `Cannot sweep as --methods must include naive: current value is "${values.methods}"`,
       );
     }
-    outDir = values.out;
-    const sf = samplerFor;
-    run = () =>
-      runSweep(task, {
-        samplerFor: sf,
-        horizon,
-        methods,
-        delays,
-        seeds,
-        rollouts,
-        out: values.out,
-        force: values.force,
-        progress: err,
-        config: { checkpoint },
-        adapter,
-        net,
-      });
+    parsed = {
+      tasks,
+      methods,
+      delays: parseSeeds(values.delays, "--delays"),
+      seed: parseIntFlag(values.seed, "--seed", 0),
+      rollouts: parseIntFlag(values.rollouts, "--rollouts"),
+      out: values.out,
+      force: values.force,
+      checkpoint: values.checkpoint,
+      trainingTime: values["training-time-checkpoint"],
+      backend: values.backend === undefined
+        ? undefined
+        : parseBackendName(values.backend, "--backend"),
+    };
   } catch (e) {
-    net?.destroy?.();
     err(`${name}: error: ${errorLine(e)}`);
     return 2;
   }
-  try {
-    const rows = await run();
-    out(
-      `${name}: ${rows.length} points in ${join(outDir, "sweep.csv")} and ${
-        join(outDir, "sweep.svg")
-      }`,
-    );
-    return 0;
-  } catch (e) {
-    err(`${name}: run failed: ${(e as Error).stack ?? e}`);
-    return 1;
-  } finally {
-    net?.destroy?.();
+  const load = options.policies ?? (async (task, ck) => ({
+    plain: await loadPolicy(task, {
+      checkpoint: ck.plain,
+      backend: parsed.backend,
+    }),
+    trainingTime: await loadPolicy(task, {
+      checkpoint: ck.trainingTime,
+      backend: parsed.backend,
+    }),
+  }));
+  const allPoints: SweepPoint[] = [];
+  const allBounds: BoundsPoint[] = [];
+  for (const task of parsed.tasks) {
+    const t = task.spec.name;
+    const checkpoints = {
+      plain: parsed.checkpoint ?? defaultCheckpoint(t),
+      trainingTime: parsed.trainingTime ??
+        defaultCheckpoint(t, "training_time"),
+    };
+    let policies: { plain: LoadedPolicy; trainingTime: LoadedPolicy };
+    try {
+      policies = await load(task, checkpoints);
+      if (policies.plain.horizon !== policies.trainingTime.horizon) {
+        throw new RangeError(
+          `Cannot sweep ${t} as both checkpoints must have the same chunk length: current values are ${policies.plain.horizon} and ${policies.trainingTime.horizon}`,
+        );
+      }
+      checkSweepDelays(parsed.delays, policies.plain.horizon);
+    } catch (e) {
+      err(`${name}: error: ${errorLine(e)}`);
+      return 2;
+    }
+    try {
+      const methods: SweepMethod[] = parsed.methods.map((m) => {
+        const p = m === "training_time"
+          ? policies.trainingTime
+          : policies.plain;
+        const samplerFor = (x: MethodName): ChunkSampler => p.samplerFor(x);
+        return {
+          ...matrixMethod(m, samplerFor),
+          checkpoint: p.checkpoint,
+          net: p.net,
+        };
+      });
+      const r = await runSweep(task, {
+        methods,
+        horizon: policies.plain.horizon,
+        delays: parsed.delays,
+        seed: parsed.seed,
+        rollouts: parsed.rollouts,
+        out: join(parsed.out, t),
+        force: parsed.force,
+        progress: err,
+        config: { checkpoints },
+        adapter: policies.plain.adapter,
+      });
+      allPoints.push(...r.points);
+      allBounds.push(...r.bounds);
+      out(`${name}: ${t}: ${join(parsed.out, t, "sweep.csv")}`);
+    } catch (e) {
+      err(`${name}: run failed: ${(e as Error).stack ?? e}`);
+      return 1;
+    } finally {
+      policies.plain.net.destroy?.();
+      policies.trainingTime.net.destroy?.();
+    }
   }
+  if (parsed.tasks.length > 1) {
+    await writeTextFileAtomic(
+      join(parsed.out, "sweep.csv"),
+      formatSweepCsv(allPoints),
+    );
+    await writeTextFileAtomic(
+      join(parsed.out, "bounds.csv"),
+      formatBoundsCsv(allBounds),
+    );
+    await writeTextFileAtomic(
+      join(parsed.out, "sweep.svg"),
+      sweepFigure(allPoints, allBounds),
+    );
+    out(`${name}: all tasks: ${join(parsed.out, "sweep.csv")}`);
+  }
+  return 0;
 }

@@ -1,42 +1,105 @@
 import assert from "node:assert/strict";
+import type { LoadedPolicy } from "../experiment/policy_loader.ts";
+import { parseSweepCsv } from "../experiment/sweep_table.ts";
+import type { PolicyNet } from "../policy/net.ts";
 import { taggingSampler } from "../testing/toy_task.ts";
 import { sweepMain } from "./sweep.ts";
 
-Deno.test("sweepMain() runs the (d, s) grid and writes sweep.csv and sweep.svg", async () => {
+function fake(checkpoint: string, horizon = 4): LoadedPolicy {
+  return {
+    net: { backend: "cpu" } as PolicyNet,
+    horizon,
+    adapter: "test sampler",
+    checkpoint,
+    samplerFor: () => taggingSampler(horizon, 2),
+  };
+}
+
+Deno.test("sweepMain() runs d with s = max(d, 1), pairs every method with naive and writes the tables", async () => {
   const out = await Deno.makeTempDir();
   try {
     const lines: string[] = [];
+    const seen: string[] = [];
     const code = await sweepMain([
       "--out",
       out,
       "--rollouts",
-      "2",
+      "4",
       "--delays",
       "0-2",
       "--methods",
-      "naive,realtime",
+      "naive,realtime,training_time",
     ], {
       stdout: (l) => lines.push(l),
       stderr: () => {},
-      samplerFor: () => taggingSampler(4, 2),
-      horizon: 4,
+      policies: (_task, ck) => {
+        seen.push(ck.plain, ck.trainingTime);
+        return Promise.resolve({
+          plain: fake(ck.plain),
+          trainingTime: fake(ck.trainingTime),
+        });
+      },
     });
     assert.equal(code, 0);
-    // (d, s) pairs for H = 4, d <= 2: 8 pairs x 2 methods.
-    assert.match(lines[0]!, /^sweep\.ts: 16 points/);
-    const csv = await Deno.readTextFile(`${out}/sweep.csv`);
-    assert.match(csv, /\r\nfixed_2,naive,0,reach_around,2,2,/);
-    assert.match(await Deno.readTextFile(`${out}/sweep.svg`), /^<svg/);
-    const bad: string[] = [];
-    assert.equal(
-      await sweepMain(["--out", out, "--delays", "5-6"], {
-        stderr: (l) => bad.push(l),
-        samplerFor: () => taggingSampler(4, 2),
-        horizon: 4,
-      }),
-      2,
+    assert.deepEqual(seen, [
+      "exp_runs/checkpoints/reach_around/plain.safetensors",
+      "exp_runs/checkpoints/reach_around/training_time.safetensors",
+    ]);
+    const rows = parseSweepCsv(
+      await Deno.readTextFile(`${out}/reach_around/sweep.csv`),
+      "sweep.csv",
     );
-    assert.match(bad[0]!, /no \(d, s\) pair/);
+    assert.deepEqual(
+      rows.map((r) => [r.method, r.delay, r.execute_horizon]),
+      [0, 1, 2].flatMap((d) =>
+        ["naive", "realtime", "training_time"].map((
+          m,
+        ) => [m, d, Math.max(1, d)])
+      ),
+    );
+    // the tagging sampler gives every method the same chunks: no difference
+    assert.ok(rows.every((r) => r.diff_vs_naive === 0 && r.rollouts === 4));
+    assert.equal(
+      rows.find((r) => r.method === "training_time")!.checkpoint,
+      "exp_runs/checkpoints/reach_around/training_time.safetensors",
+    );
+    const bounds = await Deno.readTextFile(`${out}/reach_around/bounds.csv`);
+    assert.equal(bounds.trim().split("\n").length, 4);
+    assert.match(
+      await Deno.readTextFile(`${out}/reach_around/sweep.svg`),
+      /^<svg/,
+    );
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("sweepMain() refuses bad flags and delays without an execute horizon, writing nothing", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const policies = () =>
+      Promise.resolve({ plain: fake("p"), trainingTime: fake("t") });
+    for (
+      const [args, message] of [
+        [
+          ["--delays", "2-3"],
+          /max\(d, 1\) <= H - d for H = 4: current value is 3/,
+        ],
+        [["--methods", "realtime"], /must include naive/],
+        [["--task", "catch,lander", "--checkpoint", "x"], /take one task/],
+        [["--rollouts", "0"], /--rollouts/],
+      ] as const
+    ) {
+      const bad: string[] = [];
+      const code = await sweepMain(["--out", out, ...args], {
+        stderr: (l) => bad.push(l),
+        policies,
+      });
+      assert.equal(code, 2);
+      assert.equal(bad.length, 1);
+      assert.match(bad[0]!, message);
+    }
+    assert.deepEqual([...Deno.readDirSync(out)], []);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

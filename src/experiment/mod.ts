@@ -39,3 +39,4 @@ export * from "./bounds.ts";
 export * from "./paired.ts";
 export * from "./trace.ts";
 export * from "./rollouts.ts";
+export * from "./sweep_table.ts";

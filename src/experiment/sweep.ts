@@ -1,51 +1,58 @@
 /**
- * The delay sweep, the upstream paper's fixed-delay
- * experiment: for d = 0..4 and every execute horizon s from max(1, d) to
- * H − d, every method is evaluated with the `scan` evaluator and a fixed
- * delay d. Each s is a resumable matrix under `<out>/s_<s>/` (profiles
- * `fixed_<d>`); the points are merged into `<out>/sweep.csv` and drawn as
- * `<out>/sweep.svg` (solve rate vs delay per method, one panel per s).
+ * The delay sweep, the RTC paper's fixed-delay experiment: for each delay
+ * d (default 0..4) with execute horizon s = max(d, 1), every method runs
+ * the `scan` evaluator with a fixed delay d, and the scripted expert gives
+ * the two bounds (delay-blind and prefix-aware, `bounds.ts`).
+ *
+ * Common random numbers: every method at a point runs the same seed, so
+ * rollout r of every method starts from the same state with the same action
+ * noise, flow noise and delays; `sweep.csv` reports each method's
+ * difference to naive paired by rollout (`sweep_table.ts`).
+ *
+ * Layout under `out` (one task): `d<d>_s<s>/fixed_<d>/<method>/seed_<n>/`
+ * run folders (resumable matrices, `runMatrix`), then `sweep.csv`,
+ * `bounds.csv` and `sweep.svg`.
  *
  * @module
  */
 import { join } from "node:path";
 import type { Task } from "../envs/types.ts";
+import { createCpuStepper } from "../envs/wrapper.ts";
+import { evaluateScan } from "../eval/scan.ts";
 import { writeTextFileAtomic } from "../io/atomic.ts";
+import { ROLLOUTS_FILE, runDirectory } from "../io/run_folder.ts";
 import { resolveProfile } from "../latency/mod.ts";
-import { sweepFigure } from "../plot/figures.ts";
+import { sweepFigure } from "../plot/sweep_figure.ts";
 import type { PolicyNet } from "../policy/net.ts";
 import type { MethodName } from "../rtc/method_config.ts";
-import { runMatrix } from "./matrix.ts";
+import { expertChunkSampler } from "./bounds.ts";
 import { fusedEngine } from "./fused_engine.ts";
-import { formatResultsCsv, type ResultRow } from "./results.ts";
-import { matrixMethod } from "./matrix_method.ts";
-import type { ChunkSampler } from "../eval/types.ts";
+import { type MatrixMethod, type MatrixPlan, runMatrix } from "./matrix.ts";
+import { parseRolloutsCsv } from "./rollouts.ts";
+import {
+  type BoundsPoint,
+  boundsPoint,
+  formatBoundsCsv,
+  formatSweepCsv,
+  type SweepPoint,
+  sweepPoints,
+} from "./sweep_table.ts";
 
 /**
- * The (d, s) grid: d in `delays`, s from max(1, d) to H − d.
- *
- * @param horizon Chunk length H.
- * @param delays The delays.
- * @returns `[d, s]` pairs, by s then d.
+ * One method of a sweep: a matrix method plus the checkpoint it samples
+ * from (and, for the GPU-fused engine, its WebGPU net).
  *
  * @example
  * ```ts
- * import { sweepGrid } from "./sweep.ts";
- * import assert from "node:assert/strict";
- * assert.deepEqual(sweepGrid(4, [0, 1, 2]), [[0, 1], [1, 1], [0, 2], [1, 2], [2, 2], [0, 3], [1, 3], [0, 4]]);
+ * import type { SweepMethod } from "./sweep.ts";
+ * const label = (m: SweepMethod): string => `${m.name} (${m.checkpoint})`;
  * ```
  */
-export function sweepGrid(
-  horizon: number,
-  delays: readonly number[],
-): [number, number][] {
-  const out: [number, number][] = [];
-  for (let s = 1; s <= horizon; s++) {
-    for (const d of delays) {
-      if (s >= Math.max(1, d) && s <= horizon - d) out.push([d, s]);
-    }
-  }
-  return out;
+export interface SweepMethod extends MatrixMethod {
+  /** Path of the checkpoint its samplers use (recorded in sweep.csv). */
+  checkpoint: string;
+  /** Its WebGPU net: the point runs GPU-fused when the method allows. */
+  net?: PolicyNet;
 }
 
 /**
@@ -58,38 +65,98 @@ export function sweepGrid(
  * ```
  */
 export interface SweepOptions {
-  /** Sampler per method. */
-  samplerFor: (method: MethodName) => ChunkSampler;
+  /** Methods; one must be named `naive` (the reference of the paired differences). */
+  methods: readonly SweepMethod[];
   /** Chunk length H. */
   horizon: number;
-  /** Methods. */
-  methods: readonly MethodName[];
-  /** Delays. @default [0, 1, 2, 3, 4] */
+  /** Delays d (each with s = max(d, 1) ≤ H − d). @default [0, 1, 2, 3, 4] */
   delays?: readonly number[];
-  /** Seeds. @default [0] */
-  seeds?: readonly number[];
+  /** Seed of every point (common random numbers). @default 0 */
+  seed?: number;
   /** Rollouts per point. */
   rollouts: number;
-  /** Output folder. */
+  /** Output folder of this task. */
   out: string;
-  /** Recompute finished points. @default false */
+  /** Recompute finished runs. @default false */
   force?: boolean;
   /** Progress sink. @default console.error */
   progress?: (line: string) => void;
-  /** Extra config for config.json. */
+  /** Extra config for every config.json. */
   config?: Record<string, unknown>;
   /** Adapter name. */
   adapter?: string;
-  /** A WebGPU net: points of methods with a GPU-fused path run on `evaluateScanGpu`. */
-  net?: PolicyNet;
+  /** Also evaluate the expert bounds. @default true */
+  bounds?: boolean;
 }
 
 /**
- * Runs the sweep and writes `sweep.csv` and `sweep.svg`.
+ * The execute horizon of a sweep point: s = max(d, 1).
+ *
+ * @param delay The delay d.
+ * @returns s.
+ *
+ * @example
+ * ```ts
+ * import { sweepExecuteHorizon } from "./sweep.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([0, 1, 3].map(sweepExecuteHorizon), [1, 1, 3]);
+ * ```
+ */
+export function sweepExecuteHorizon(delay: number): number {
+  return Math.max(1, delay);
+}
+
+/**
+ * Checks that every delay has an execute horizon: max(d, 1) ≤ H − d.
+ *
+ * @param delays The delays d.
+ * @param horizon Chunk length H.
+ * @throws {RangeError} Naming the first delay without one.
+ *
+ * @example
+ * ```ts
+ * import { checkSweepDelays } from "./sweep.ts";
+ * import assert from "node:assert/strict";
+ * checkSweepDelays([0, 1, 2, 3, 4], 8);
+ * assert.throws(() => checkSweepDelays([5], 8), /current value is 5/);
+ * ```
+ */
+export function checkSweepDelays(
+  delays: readonly number[],
+  horizon: number,
+): void {
+  const H = horizon;
+  for (const d of delays) {
+    if (!Number.isInteger(d) || d < 0 || sweepExecuteHorizon(d) > H - d) {
+      throw new RangeError(
+        `Cannot sweep as every delay d must be an integer with max(d, 1) <= H - d for H = ${H}: current value is ${d}`,
+      );
+    }
+  }
+}
+
+function checkOptions(options: SweepOptions): number[] {
+  const delays = [...(options.delays ?? [0, 1, 2, 3, 4])];
+  checkSweepDelays(delays, options.horizon);
+  if (!options.methods.some((m) => m.name === "naive")) {
+    throw new RangeError(
+      `Cannot sweep as the methods must include naive: current methods are ${
+        options.methods.map((m) => m.name).join(",")
+      }`,
+    );
+  }
+  return delays;
+}
+
+/**
+ * Runs the sweep of one task and writes `sweep.csv`, `bounds.csv` and
+ * `sweep.svg` into `out`. Finished runs are skipped (unless `force`), so an
+ * interrupted sweep resumes.
  *
  * @param task The task.
- * @param options Samplers, grid, sizes, output.
- * @returns The merged rows.
+ * @param options Methods, delays, sizes, output.
+ * @returns The sweep points and the bounds.
+ * @throws {RangeError} On a delay without a valid s, or without naive.
  *
  * @example
  * ```ts
@@ -97,79 +164,142 @@ export interface SweepOptions {
  * import { REACH_AROUND } from "../envs/mod.ts";
  * import assert from "node:assert/strict";
  * const out = await Deno.makeTempDir();
- * const zeros = () => (req: { batch: number }) => Promise.resolve({ chunk: new Float32Array(req.batch * 8) });
- * const rows = await runSweep(REACH_AROUND, {
- *   samplerFor: zeros, horizon: 4, delays: [0, 1], methods: ["naive"], rollouts: 2, out, progress: () => {},
+ * const zeros = (req: { batch: number }) => Promise.resolve({ chunk: new Float32Array(req.batch * 8) });
+ * const r = await runSweep(REACH_AROUND, {
+ *   methods: [{ name: "naive", sampler: zeros, checkpoint: "none" }],
+ *   horizon: 4, delays: [0, 1, 2], rollouts: 2, out, progress: () => {},
  * });
- * assert.equal(rows.length, 7); // (d, s) = (0, 1..4) and (1, 1..3), one seed
+ * assert.deepEqual(r.points.map((p) => [p.delay, p.execute_horizon]), [[0, 1], [1, 1], [2, 2]]);
+ * assert.equal(r.bounds.length, 3);
  * await Deno.remove(out, { recursive: true });
  * ```
  */
 export async function runSweep(
   task: Task,
   options: SweepOptions,
-): Promise<ResultRow[]> {
-  const grid = sweepGrid(options.horizon, options.delays ?? [0, 1, 2, 3, 4]);
-  const naive = options.samplerFor("naive");
-  const methods = options.methods.map((m) => ({
-    ...matrixMethod(m, options.samplerFor),
-    initialSampler: naive,
-  }));
-  const rows: ResultRow[] = [];
-  for (const s of [...new Set(grid.map(([, s]) => s))]) {
-    const profiles = grid.filter(([, gs]) => gs === s).map(([d]) => {
-      const config = { kind: "fixed" as const, delay: d };
-      return { name: `fixed_${d}`, profile: resolveProfile(config), config };
-    });
-    const report = await runMatrix({
-      root: join(options.out, `s_${s}`),
-      level: task.spec.name,
+): Promise<{ points: SweepPoint[]; bounds: BoundsPoint[] }> {
+  const delays = checkOptions(options);
+  const name = task.spec.name;
+  const seed = options.seed ?? 0;
+  const progress = options.progress ?? ((l: string) => console.error(l));
+  const points: SweepPoint[] = [];
+  const bounds: BoundsPoint[] = [];
+  for (const [i, d] of delays.entries()) {
+    const s = sweepExecuteHorizon(d);
+    const root = join(options.out, `d${d}_s${s}`);
+    const config = { kind: "fixed" as const, delay: d };
+    const profiles = [{
+      name: `fixed_${d}`,
+      profile: resolveProfile(config),
+      config,
+    }];
+    // EVALUATE EVERY METHOD ON THE SAME SEED
+    const plan: MatrixPlan = {
+      root,
+      level: name,
       task,
       profiles,
-      methods,
-      seeds: options.seeds ?? [0],
+      methods: options.methods,
+      seeds: [seed],
       rollouts: options.rollouts,
       horizon: options.horizon,
       executeHorizon: s,
       evaluator: "scan",
-      fused: options.net?.backend === "webgpu"
-        ? fusedEngine(task, {
-          net: options.net,
-          profiles,
-          rollouts: options.rollouts,
-          evaluator: "scan",
-          executeHorizon: s,
-        })
-        : undefined,
+      fused: fusedDispatch(task, options, profiles, s),
       config: options.config,
       adapter: options.adapter,
-    }, { force: options.force, progress: options.progress });
-    rows.push(...report.rows.map((r) => ({ ...r, delay: r.profile.slice(6) })));
+    };
+    await runMatrix(plan, {
+      force: options.force,
+      progress: (l) =>
+        progress(`${name} d=${d} (${i + 1}/${delays.length}) ${l}`),
+    });
+    // PAIR EVERY METHOD WITH NAIVE, ROLLOUT BY ROLLOUT
+    const outcomes = await Promise.all(options.methods.map(async (m) => {
+      const file = join(
+        runDirectory(root, { profile: `fixed_${d}`, method: m.name, seed }),
+        ROLLOUTS_FILE,
+      );
+      return {
+        method: m.name,
+        checkpoint: m.checkpoint,
+        outcomes: parseRolloutsCsv(await Deno.readTextFile(file), file),
+      };
+    }));
+    points.push(
+      ...sweepPoints({ task: name, delay: d, executeHorizon: s }, outcomes),
+    );
+    // EXPERT BOUNDS
+    if (options.bounds ?? true) {
+      const solved = async (bound: "stale" | "prefix") => {
+        const stepper = createCpuStepper(task.cpu, {
+          numEnvs: options.rollouts,
+          seed,
+        });
+        const r = await evaluateScan(task, {
+          sampler: expertChunkSampler(stepper, {
+            horizon: options.horizon,
+            bound,
+          }),
+          stepper,
+          profile: profiles[0]!.profile,
+          seed,
+          numEnvs: options.rollouts,
+          horizon: options.horizon,
+          executeHorizon: s,
+        });
+        return r.log.firstSolved;
+      };
+      bounds.push(
+        boundsPoint({ task: name, delay: d, executeHorizon: s }, {
+          stale: await solved("stale"),
+          prefix: await solved("prefix"),
+        }),
+      );
+    }
   }
   await writeTextFileAtomic(
     join(options.out, "sweep.csv"),
-    formatResultsCsv(rows),
+    formatSweepCsv(points),
   );
-  // MEAN OVER SEEDS PER (method, d, s)
-  const points = new Map<
-    string,
-    { n: number; solved: number; row: ResultRow }
-  >();
-  for (const r of rows) {
-    const key = `${r.method}|${r.delay}|${r.execute_horizon}`;
-    const p = points.get(key) ?? { n: 0, solved: 0, row: r };
-    p.n++;
-    p.solved += Number(r.returned_episode_solved);
-    points.set(key, p);
-  }
+  await writeTextFileAtomic(
+    join(options.out, "bounds.csv"),
+    formatBoundsCsv(bounds),
+  );
   await writeTextFileAtomic(
     join(options.out, "sweep.svg"),
-    sweepFigure([...points.values()].map((p) => ({
-      method: p.row.method,
-      delay: Number(p.row.delay),
-      execute_horizon: p.row.execute_horizon,
-      solved: p.solved / p.n,
-    }))),
+    sweepFigure(points, bounds),
   );
-  return rows;
+  return { points, bounds };
+}
+
+/** Runs a point GPU-fused for the methods whose own net is a WebGPU net. */
+function fusedDispatch(
+  task: Task,
+  options: SweepOptions,
+  profiles: MatrixPlan["profiles"],
+  s: number,
+): MatrixPlan["fused"] {
+  const engines = new Map<string, NonNullable<MatrixPlan["fused"]>>();
+  for (const m of options.methods) {
+    if (m.net?.backend !== "webgpu") continue;
+    engines.set(
+      m.name,
+      fusedEngine(task, {
+        net: m.net,
+        profiles: profiles.map((p) => ({
+          name: p.name,
+          profile: resolveProfile(p.config as { kind: "fixed"; delay: number }),
+        })),
+        rollouts: options.rollouts,
+        evaluator: "scan",
+        executeHorizon: s,
+      }),
+    );
+  }
+  if (engines.size === 0) return undefined;
+  return {
+    name: "webgpu-fused",
+    run: (key) => engines.get(key.method as MethodName)?.run(key),
+  };
 }

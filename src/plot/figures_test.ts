@@ -4,7 +4,6 @@ import {
   delayHistogram,
   smoothnessFigure,
   solveRateFigure,
-  sweepFigure,
 } from "./figures.ts";
 
 Deno.test("solveRateFigure() draws one dot and one interval per group with facet labels", () => {
@@ -42,19 +41,11 @@ Deno.test("delayDistributionFigure() draws one bar per (profile, delay) bin", ()
   assert.equal(svg.match(/<rect/g)?.length, 7);
 });
 
-Deno.test("smoothnessFigure() and sweepFigure() render their marks", () => {
+Deno.test("smoothnessFigure() renders its marks", () => {
   const s = smoothnessFigure([
     { profile: "p", method: "naive", max_ddelta_action: 4.5 },
     { profile: "p", method: "naive", max_ddelta_action: 4.4 },
     { profile: "p", method: "realtime", max_ddelta_action: 3.7 },
   ]);
   assert.equal(s.match(/<circle/g)?.length, 3);
-  const w = sweepFigure([
-    { method: "naive", delay: 0, execute_horizon: 1, solved: 0.9 },
-    { method: "naive", delay: 1, execute_horizon: 1, solved: 0.5 },
-    { method: "realtime", delay: 0, execute_horizon: 1, solved: 0.9 },
-    { method: "realtime", delay: 1, execute_horizon: 1, solved: 0.8 },
-  ]);
-  assert.equal(w.match(/<circle/g)?.length, 4);
-  assert.match(w, />realtime</);
 });

@@ -7,3 +7,4 @@
  */
 export * from "./render.ts";
 export * from "./figures.ts";
+export * from "./sweep_figure.ts";
