@@ -41,7 +41,7 @@ Deno.test("stepDMain() rejects bad input with one error line, exit code 2, nothi
       [["--task", "pong"], /task/],
       [
         ["--checkpoint", `${root}/missing.safetensors`],
-        /--checkpoint does not exist/,
+        /checkpoint file does not exist/,
       ],
       [["--seeds", "1,1"], /seeds must be free of duplicates/],
       [["--task", "lander,lander"], /--task must not repeat a task/],

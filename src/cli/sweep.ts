@@ -166,16 +166,22 @@ export async function sweepMain(
     err(`${name}: error: ${errorLine(e)}`);
     return 2;
   }
-  const load = options.policies ?? (async (task, ck) => ({
-    plain: await loadPolicy(task, {
+  const needsTrainingTime = parsed.methods.includes("training_time");
+  const load = options.policies ?? (async (task, ck) => {
+    const plain = await loadPolicy(task, {
       checkpoint: ck.plain,
       backend: parsed.backend,
-    }),
-    trainingTime: await loadPolicy(task, {
-      checkpoint: ck.trainingTime,
-      backend: parsed.backend,
-    }),
-  }));
+    });
+    return {
+      plain,
+      trainingTime: needsTrainingTime
+        ? await loadPolicy(task, {
+          checkpoint: ck.trainingTime,
+          backend: parsed.backend,
+        })
+        : plain,
+    };
+  });
   const allPoints: SweepPoint[] = [];
   const allBounds: BoundsPoint[] = [];
   for (const task of parsed.tasks) {
@@ -230,7 +236,9 @@ export async function sweepMain(
       return 1;
     } finally {
       policies.plain.net.destroy?.();
-      policies.trainingTime.net.destroy?.();
+      if (policies.trainingTime !== policies.plain) {
+        policies.trainingTime.net.destroy?.();
+      }
     }
   }
   if (parsed.tasks.length > 1) {

@@ -83,7 +83,7 @@ export async function loadPolicy(
   const checkpoint = options.checkpoint;
   if (!(await exists(checkpoint))) {
     throw new RangeError(
-      `Cannot load policy as --checkpoint does not exist (train one with deno task train): current value is "${checkpoint}"`,
+      `Cannot load policy as the checkpoint file does not exist (train one with deno task train): current value is "${checkpoint}"`,
     );
   }
   const ckpt = await loadCheckpoint(checkpoint);

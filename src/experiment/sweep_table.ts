@@ -94,7 +94,7 @@ export interface SweepPoint {
   solved_lo: number;
   /** 95% Wilson interval, upper end. */
   solved_hi: number;
-  /** Solve rate minus naive's at the same point (0 for naive). */
+  /** Solve rate minus naive's at the same point (naive's own row: 0, interval [0, 0]). */
   diff_vs_naive: number;
   /** Paired 95% interval of the difference (Newcombe), lower end. */
   diff_lo: number;
@@ -210,7 +210,9 @@ export function sweepPoints(
     const solved = m.outcomes.solved;
     const wins = solved.reduce((a, b) => a + b, 0);
     const w = wilsonInterval(wins, n);
-    const p = pairedDifference(solved, naive.outcomes.solved.subarray(0, n));
+    const p = m === naive
+      ? { diff: 0, lower: 0, upper: 0, pValue: 1, onlyA: 0, onlyB: 0 }
+      : pairedDifference(solved, naive.outcomes.solved.subarray(0, n));
     return {
       task: point.task,
       method: m.method,
