@@ -68,6 +68,8 @@ Options:
   --delays <spec>                  e.g. 0-4 or 0,2,4 [0-4]
   --seed <n>                       seed of every point [0]
   --rollouts <n>                   rollouts per point [1024]
+  --bid-rollouts <n>               rollouts of bid (16 samples per inference),
+                                   paired with naive's first ones [256]
   --out <dir>                      [exp_runs/sweep]
   --backend cpu|webgpu|native|auto   policy backend [WebGPU when available]
   --force                          recompute finished runs
@@ -117,6 +119,7 @@ export async function sweepMain(
         delays: { type: "string", default: "0-4" },
         seed: { type: "string", default: "0" },
         rollouts: { type: "string", default: "1024" },
+        "bid-rollouts": { type: "string", default: "256" },
         out: { type: "string", default: "exp_runs/sweep" },
         backend: { type: "string" },
         force: { type: "boolean", default: false },
@@ -148,12 +151,23 @@ export async function sweepMain(
         `Cannot sweep as --methods must include naive: current value is "${values.methods}"`,
       );
     }
+    if (
+      parseIntFlag(values["bid-rollouts"], "--bid-rollouts") >
+        parseIntFlag(values.rollouts, "--rollouts")
+    ) {
+      throw new RangeError(
+        `Cannot sweep as --bid-rollouts must be at most --rollouts (bid is paired with naive's first rollouts): current value is ${
+          values["bid-rollouts"]
+        }`,
+      );
+    }
     parsed = {
       tasks,
       methods,
       delays: parseSeeds(values.delays, "--delays"),
       seed: parseIntFlag(values.seed, "--seed", 0),
       rollouts: parseIntFlag(values.rollouts, "--rollouts"),
+      bidRollouts: parseIntFlag(values["bid-rollouts"], "--bid-rollouts"),
       out: values.out,
       force: values.force,
       checkpoint: values.checkpoint,
@@ -214,6 +228,7 @@ export async function sweepMain(
           ...matrixMethod(m, samplerFor),
           checkpoint: p.checkpoint,
           net: p.net,
+          rollouts: m === "bid" ? parsed.bidRollouts : undefined,
         };
       });
       const r = await runSweep(task, {

@@ -28,7 +28,9 @@ Deno.test("sweepMain() runs d with s = max(d, 1), pairs every method with naive 
       "--delays",
       "0-2",
       "--methods",
-      "naive,realtime,training_time",
+      "naive,realtime,training_time,bid",
+      "--bid-rollouts",
+      "2",
     ], {
       stdout: (l) => lines.push(l),
       stderr: () => {},
@@ -49,16 +51,24 @@ Deno.test("sweepMain() runs d with s = max(d, 1), pairs every method with naive 
       await Deno.readTextFile(`${out}/reach_around/sweep.csv`),
       "sweep.csv",
     );
+    const expected = [0, 1, 2].flatMap((d) =>
+      ["naive", "realtime", "training_time", "bid"].map((m) => [
+        m,
+        d,
+        Math.max(1, d),
+        m === "bid" ? 2 : 4,
+      ])
+    );
     assert.deepEqual(
-      rows.map((r) => [r.method, r.delay, r.execute_horizon]),
-      [0, 1, 2].flatMap((d) =>
-        ["naive", "realtime", "training_time"].map((
-          m,
-        ) => [m, d, Math.max(1, d)])
-      ),
+      rows.map((r) => [r.method, r.delay, r.execute_horizon, r.rollouts]),
+      expected,
     );
     // the tagging sampler gives every method the same chunks: no difference
-    assert.ok(rows.every((r) => r.diff_vs_naive === 0 && r.rollouts === 4));
+    assert.ok(rows.every((r) => r.diff_vs_naive === 0));
+    assert.ok(
+      (await Deno.stat(`${out}/reach_around/d1_s1_n2/fixed_1/bid/seed_0`))
+        .isDirectory,
+    );
     assert.equal(
       rows.find((r) => r.method === "training_time")!.checkpoint,
       "exp_runs/checkpoints/reach_around/training_time.safetensors",
@@ -88,6 +98,7 @@ Deno.test("sweepMain() refuses bad flags and delays without an execute horizon, 
         [["--methods", "realtime"], /must include naive/],
         [["--task", "catch,lander", "--checkpoint", "x"], /take one task/],
         [["--rollouts", "0"], /--rollouts/],
+        [["--rollouts", "8", "--bid-rollouts", "16"], /at most --rollouts/],
       ] as const
     ) {
       const bad: string[] = [];

@@ -10,8 +10,9 @@
  * difference to naive paired by rollout (`sweep_table.ts`).
  *
  * Layout under `out` (one task): `d<d>_s<s>/fixed_<d>/<method>/seed_<n>/`
- * run folders (resumable matrices, `runMatrix`), then `sweep.csv`,
- * `bounds.csv` and `sweep.svg`.
+ * run folders (resumable matrices, `runMatrix`; a method with fewer
+ * rollouts in `d<d>_s<s>_n<rollouts>/`), then `sweep.csv`, `bounds.csv` and
+ * `sweep.svg`.
  *
  * @module
  */
@@ -53,6 +54,11 @@ export interface SweepMethod extends MatrixMethod {
   checkpoint: string;
   /** Its WebGPU net: the point runs GPU-fused when the method allows. */
   net?: PolicyNet;
+  /**
+   * Rollouts of this method when fewer than the sweep's (a costly method);
+   * paired with naive's first rollouts. @default the sweep's rollouts
+   */
+  rollouts?: number;
 }
 
 /**
@@ -186,38 +192,58 @@ export async function runSweep(
   const bounds: BoundsPoint[] = [];
   for (const [i, d] of delays.entries()) {
     const s = sweepExecuteHorizon(d);
-    const root = join(options.out, `d${d}_s${s}`);
     const config = { kind: "fixed" as const, delay: d };
     const profiles = [{
       name: `fixed_${d}`,
       profile: resolveProfile(config),
       config,
     }];
-    // EVALUATE EVERY METHOD ON THE SAME SEED
-    const plan: MatrixPlan = {
-      root,
-      level: name,
-      task,
-      profiles,
-      methods: options.methods,
-      seeds: [seed],
-      rollouts: options.rollouts,
-      horizon: options.horizon,
-      executeHorizon: s,
-      evaluator: "scan",
-      fused: fusedDispatch(task, options, profiles, s),
-      config: options.config,
-      adapter: options.adapter,
-    };
-    await runMatrix(plan, {
-      force: options.force,
-      progress: (l) =>
-        progress(`${name} d=${d} (${i + 1}/${delays.length}) ${l}`),
-    });
+    // EVALUATE EVERY METHOD ON THE SAME SEED (ONE MATRIX PER ROLLOUT COUNT)
+    const groups = new Map<number, SweepMethod[]>();
+    for (const m of options.methods) {
+      const n = m.rollouts ?? options.rollouts;
+      groups.set(n, [...(groups.get(n) ?? []), m]);
+    }
+    const rootOf = (n: number) =>
+      join(
+        options.out,
+        n === options.rollouts ? `d${d}_s${s}` : `d${d}_s${s}_n${n}`,
+      );
+    for (const [n, methods] of groups) {
+      const plan: MatrixPlan = {
+        root: rootOf(n),
+        level: name,
+        task,
+        profiles,
+        methods,
+        seeds: [seed],
+        rollouts: n,
+        horizon: options.horizon,
+        executeHorizon: s,
+        evaluator: "scan",
+        fused: fusedDispatch(
+          task,
+          { ...options, methods, rollouts: n },
+          profiles,
+          s,
+        ),
+        config: options.config,
+        adapter: options.adapter,
+      };
+      await runMatrix(plan, {
+        force: options.force,
+        progress: (l) =>
+          progress(`${name} d=${d} (${i + 1}/${delays.length}) ${l}`),
+      });
+    }
     // PAIR EVERY METHOD WITH NAIVE, ROLLOUT BY ROLLOUT
     const outcomes = await Promise.all(options.methods.map(async (m) => {
       const file = join(
-        runDirectory(root, { profile: `fixed_${d}`, method: m.name, seed }),
+        runDirectory(rootOf(m.rollouts ?? options.rollouts), {
+          profile: `fixed_${d}`,
+          method: m.name,
+          seed,
+        }),
         ROLLOUTS_FILE,
       );
       return {
