@@ -108,6 +108,20 @@ async function timeLoop(
   return median(t);
 }
 
+/** `model name, family f model m` from /proc/cpuinfo, when there is one. */
+async function cpuModel(fallback: string): Promise<string> {
+  try {
+    const t = await Deno.readTextFile("/proc/cpuinfo");
+    const f = (k: string) =>
+      new RegExp(`^${k}\\s*:\\s*(.+)$`, "m").exec(t)?.[1];
+    return `${f("model name") ?? fallback}, family ${f("cpu family")} model ${
+      f("model")
+    }`;
+  } catch {
+    return fallback;
+  }
+}
+
 async function loadavg(): Promise<string> {
   try {
     return (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3)
@@ -272,7 +286,15 @@ async function main(): Promise<number> {
     }
   }
   for (const { net } of nets) net.destroy?.();
-  report({ rows, jax, roofs, cpuName, adapter, load0, load1: await loadavg() });
+  report({
+    rows,
+    jax,
+    roofs,
+    cpuName: await cpuModel(cpuName),
+    adapter,
+    load0,
+    load1: await loadavg(),
+  });
   return 0;
 }
 
