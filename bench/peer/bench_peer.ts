@@ -8,8 +8,10 @@
  *
  * Shape: the small model (C=64, Hc=128, Ht=32, L=2, H=4), O=32, A=6, 5 flow
  * steps, realtime with d = b mod 3, s = 1 and the exp schedule; 10 chunks
- * back to back per timing (median of the repeats; JAX jit-warm; WebGPU one
- * submission for the 10 chunks). GFLOP/s counts `forwardFlops` (flops.ts)
+ * back to back per timing, median of the repetitions; the native engine's
+ * and JAX's repetitions alternate (JAX runs as a child process answering
+ * requests, jit-warm), so a change of machine load during the run hits both
+ * alike; WebGPU records the 10 chunks in one submission. GFLOP/s counts `forwardFlops` (flops.ts)
  * per network evaluation: one per naive step, two per realtime step (the
  * forward and the input-only VJP). Also prints the FMA roof of each engine,
  * the CPU model, the adapter and the load average before and after.
@@ -34,7 +36,7 @@ import { dispatch, writeBuffer } from "../../src/gpu/kernel.ts";
 import { loadNativeEngine, nativeStatus } from "../../src/native/build.ts";
 import { createNativeNet } from "../../src/native/net_native.ts";
 import { nativeRoof, webgpuRoof } from "./_roof.ts";
-import { findJaxPython, type JaxReport, runJax } from "./_jax.ts";
+import { findJaxPython, type JaxInfo, type JaxPeer, startJax } from "./_jax.ts";
 
 const HELP = `Usage: deno task bench:peer [options]
 
@@ -43,8 +45,8 @@ Times naive and realtime chunk sampling on the toolkit's engines and on JAX.
 Options:
   --batches <list>   batch sizes [256,2048]
   --engines <list>   native, webgpu, cpu, jax [all]
-  --repeats <n>      timed repetitions of 10 chunks per case [5; 3 at B > 256;
-                     WebGPU at most 3, and 1 at B > 256]
+  --repeats <n>      timed repetitions of 10 chunks per case, native and JAX
+                     alternating [5; 3 at B > 256; WebGPU at most 3, 1 at B > 256]
   -h, --help         show this help`;
 
 const CHUNKS = 10, STEPS = 5, MAX_GW = 5;
@@ -108,6 +110,20 @@ async function timeLoop(
   return median(t);
 }
 
+/** `model name, family f model m` from /proc/cpuinfo, when there is one. */
+async function cpuModel(fallback: string): Promise<string> {
+  try {
+    const t = await Deno.readTextFile("/proc/cpuinfo");
+    const f = (k: string) =>
+      new RegExp(`^${k}\\s*:\\s*(.+)$`, "m").exec(t)?.[1];
+    return `${f("model name") ?? fallback}, family ${f("cpu family")} model ${
+      f("model")
+    }`;
+  } catch {
+    return fallback;
+  }
+}
+
 async function loadavg(): Promise<string> {
   try {
     return (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3)
@@ -121,7 +137,6 @@ async function exportInputs(
   dir: string,
   batches: number[],
   outputs: Map<string, Float32Array>,
-  repeats: (B: number) => number,
 ): Promise<void> {
   const arrays: Record<string, { file: string; shape: number[] }> = {};
   const put = async (name: string, data: Float32Array, shape: number[]) => {
@@ -151,7 +166,6 @@ async function exportInputs(
     steps: STEPS,
     max_gw: MAX_GW,
     batches,
-    repeats: Object.fromEntries(batches.map((B) => [B, repeats(B)])),
     layout: layout.entries,
     arrays,
   };
@@ -189,6 +203,7 @@ async function main(): Promise<number> {
   const nets: { name: string; net: PolicyNet }[] = [];
   const roofs: string[] = [];
   let cpuName = "unknown CPU", adapter = "none";
+  let roofEnd = () => 0;
   const opts = { config, ...dims, layout, params };
   if (engines.has("native")) {
     const st = await nativeStatus();
@@ -197,9 +212,14 @@ async function main(): Promise<number> {
       cpuName = engine.cpu;
       nets.push({ name: "native", net: createNativeNet(engine, opts) });
       const g = nativeRoof(engine, engine.threads);
-      roofs.push(
-        `native C, ${engine.threads} threads: ${g.toFixed(1)} GFLOP/s`,
-      );
+      roofEnd = () =>
+        roofs.push(
+          `native C, ${engine.threads} threads: ${
+            g.toFixed(1)
+          } GFLOP/s at the start, ${
+            nativeRoof(engine, engine.threads).toFixed(1)
+          } at the end`,
+        );
     } else log(`bench:peer: native engine skipped: ${st.reason}`);
   }
   if (engines.has("webgpu")) {
@@ -214,65 +234,147 @@ async function main(): Promise<number> {
       );
     } else log("bench:peer: webgpu skipped: no adapter");
   }
-  // TOOLKIT ENGINES
+  // FIRST CHUNKS (THE OUTPUTS JAX IS CHECKED AGAINST)
+  const reqsOf = (B: number) =>
+    Array.from({ length: CHUNKS }, (_, k) => request(B, k));
   for (const { name, net } of nets) {
     for (const B of batches) {
-      const reqs = Array.from({ length: CHUNKS }, (_, k) => request(B, k));
       for (const m of METHODS) {
-        const method = resolveMethodConfig({ method: m });
-        log(`bench:peer: ${name} ${m} B=${B}`);
-        const first = await sampleChunk(net, reqs[0]!, method);
+        const first = await sampleChunk(
+          net,
+          request(B, 0),
+          resolveMethodConfig({ method: m }),
+        );
         outputs.set(`out_${name}_${m}_${B}`, first.chunk);
-        // llvmpipe is slow at large batches; its pipelines are warm from the
-        // chunk above, so B > 256 gets one timed run and no extra warm-up
-        const seconds = name === "webgpu"
-          ? await timeLoop(
-            B > 256 ? 1 : Math.min(repeats(B), 3),
-            () => webgpuLoop(net, reqs[0]!, m),
-            B <= 256,
-          )
-          : await timeLoop(repeats(B), async () => {
-            for (const r of reqs) await sampleChunk(net, r, method);
-          });
-        rows.push({ engine: name, method: m, batch: B, seconds });
       }
     }
   }
-  if (engines.has("cpu")) {
-    const cpu = createCpuNet(opts), B = 16;
-    const reqs = Array.from({ length: CHUNKS }, (_, k) => request(B, k));
-    for (const m of METHODS) {
-      log(`bench:peer: cpu reference ${m} B=${B}`);
-      const method = resolveMethodConfig({ method: m });
-      const t0 = performance.now();
-      for (const r of reqs) await sampleChunk(cpu, r, method);
-      rows.push({
-        engine: "cpu reference",
-        method: m,
-        batch: B,
-        seconds: (performance.now() - t0) / 1000,
-      });
-    }
-  }
   // JAX PEER
-  let jax: JaxReport | undefined;
+  let peer: JaxPeer | undefined, dir: string | undefined;
   if (engines.has("jax")) {
     const python = await findJaxPython(log);
     if (python instanceof Error) {
       log(`bench:peer: JAX peer skipped: ${python.message}`);
     } else {
-      const dir = await Deno.makeTempDir({ prefix: "bench_peer_" });
-      try {
-        await exportInputs(dir, batches, outputs, repeats);
-        log("bench:peer: running JAX (jit compile and timings)");
-        jax = await runJax(python, dir);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
+      dir = await Deno.makeTempDir({ prefix: "bench_peer_" });
+      await exportInputs(dir, batches, outputs);
+      peer = await startJax(python, dir);
     }
   }
+  const checks: string[] = [];
+  try {
+    // NATIVE AND JAX, REPETITIONS ALTERNATING (LOAD DRIFT HITS BOTH ALIKE)
+    const native = nets.find((n) => n.name === "native")?.net;
+    for (const B of batches) {
+      const reqs = reqsOf(B);
+      for (const m of METHODS) {
+        const method = resolveMethodConfig({ method: m });
+        const contenders: { engine: string; run: () => Promise<number> }[] = [];
+        if (native) {
+          contenders.push({
+            engine: "native",
+            run: async () => {
+              const t0 = performance.now();
+              for (const r of reqs) await sampleChunk(native, r, method);
+              return (performance.now() - t0) / 1000;
+            },
+          });
+        }
+        for (const variant of ["per_token", "shared"] as const) {
+          if (!peer) break;
+          const p = peer;
+          contenders.push({
+            engine: `jax ${variant}`,
+            run: async () =>
+              (await p.time({ variant, method: m, batch: B })).seconds,
+          });
+        }
+        log(
+          `bench:peer: ${
+            contenders.map((c) => c.engine).join(", ")
+          }: ${m} B=${B}`,
+        );
+        for (const c of contenders) await c.run(); // compile and warm
+        const times = contenders.map(() => [] as number[]);
+        for (let r = 0; r < repeats(B); r++) {
+          for (const [i, c] of contenders.entries()) {
+            times[i]!.push(await c.run());
+          }
+        }
+        contenders.forEach((c, i) =>
+          rows.push({
+            engine: c.engine,
+            method: m,
+            batch: B,
+            seconds: median(times[i]!),
+          })
+        );
+        if (peer && nets.length > 0) {
+          const d = await peer.check({
+            method: m,
+            batch: B,
+            refs: nets.map((n) => n.name),
+          });
+          for (const [e, v] of Object.entries(d)) {
+            checks.push(
+              `check: JAX vs ${e}, ${m} B=${B}, first chunk: max |diff| ${
+                v.toExponential(2)
+              }`,
+            );
+          }
+        }
+      }
+    }
+    // WEBGPU (llvmpipe is slow at large batches: its pipelines are warm from
+    // the first chunks, so B > 256 gets one timed run and no extra warm-up)
+    const gpuNet = nets.find((n) => n.name === "webgpu")?.net;
+    for (const B of gpuNet ? batches : []) {
+      for (const m of METHODS) {
+        log(`bench:peer: webgpu ${m} B=${B}`);
+        rows.push({
+          engine: "webgpu",
+          method: m,
+          batch: B,
+          seconds: await timeLoop(
+            B > 256 ? 1 : Math.min(repeats(B), 3),
+            () => webgpuLoop(gpuNet!, request(B, 0), m),
+            B <= 256,
+          ),
+        });
+      }
+    }
+    if (engines.has("cpu")) {
+      const cpu = createCpuNet(opts), B = 16;
+      const reqs = reqsOf(B);
+      for (const m of METHODS) {
+        log(`bench:peer: cpu reference ${m} B=${B}`);
+        const method = resolveMethodConfig({ method: m });
+        const t0 = performance.now();
+        for (const r of reqs) await sampleChunk(cpu, r, method);
+        rows.push({
+          engine: "cpu reference",
+          method: m,
+          batch: B,
+          seconds: (performance.now() - t0) / 1000,
+        });
+      }
+    }
+  } finally {
+    await peer?.close();
+    if (dir) await Deno.remove(dir, { recursive: true });
+  }
   for (const { net } of nets) net.destroy?.();
-  report({ rows, jax, roofs, cpuName, adapter, load0, load1: await loadavg() });
+  roofEnd();
+  report({
+    rows,
+    jax: peer?.info,
+    checks,
+    roofs,
+    cpuName: await cpuModel(cpuName),
+    adapter,
+    load0,
+    load1: await loadavg(),
+  });
   return 0;
 }
 
@@ -297,7 +399,8 @@ async function webgpuLoop(net: PolicyNet, r: ChunkRequest, m: Method) {
 
 function report(r: {
   rows: Row[];
-  jax?: JaxReport;
+  jax?: JaxInfo;
+  checks: string[];
   roofs: string[];
   cpuName: string;
   adapter: string;
@@ -306,20 +409,13 @@ function report(r: {
 }): void {
   const gflop = (m: Method, B: number) =>
     (CHUNKS * STEPS * B * FLOPS * (m === "naive" ? 1 : 2)) / 1e9;
-  const all = [...r.rows];
-  for (const t of r.jax?.timings ?? []) {
-    all.push({
-      engine: t.variant === "per_token"
-        ? "JAX/XLA (time per token)"
-        : "JAX/XLA (time once per step)",
-      method: t.method,
-      batch: t.batch,
-      seconds: t.seconds,
-    });
-  }
+  const label: Record<string, string> = {
+    "jax per_token": "JAX/XLA (time per token)",
+    "jax shared": "JAX/XLA (time once per step)",
+  };
   const peer = (m: Method, B: number) =>
-    r.jax?.timings.find((t) =>
-      t.variant === "per_token" && t.method === m && t.batch === B
+    r.rows.find((x) =>
+      x.engine === "jax per_token" && x.method === m && x.batch === B
     )?.seconds;
   console.log(
     `CPU: ${r.cpuName}, ${navigator.hardwareConcurrency} logical CPUs; load average ${r.load0} (start), ${r.load1} (end)`,
@@ -335,29 +431,23 @@ function report(r: {
   );
   console.log(`FMA roof: ${r.roofs.join("; ") || "n/a"}`);
   console.log(
-    `shape: small model (C=64, Hc=128, Ht=32, L=2, H=4), O=32, A=6, ${STEPS} flow steps, ${CHUNKS} chunks back to back; GFLOP/s by flops.ts (realtime: 2 network evaluations per step)\n`,
+    `shape: small model (C=64, Hc=128, Ht=32, L=2, H=4), O=32, A=6, ${STEPS} flow steps, ${CHUNKS} chunks back to back, median of the repetitions (native and JAX alternating); GFLOP/s by flops.ts (realtime: 2 network evaluations per step)\n`,
   );
   console.log(
     "| engine | method | B | 10 chunks (s) | chunks/s | GFLOP/s | vs JAX (time per token) |",
   );
   console.log("| --- | --- | --: | --: | --: | --: | --: |");
-  for (const x of all) {
+  for (const x of r.rows) {
     const p = peer(x.method, x.batch);
     console.log(
-      `| ${x.engine} | ${x.method} | ${x.batch} | ${x.seconds.toFixed(3)} | ${
-        Math.round((CHUNKS * x.batch) / x.seconds)
-      } | ${(gflop(x.method, x.batch) / x.seconds).toFixed(1)} | ${
-        p === undefined ? "" : (p / x.seconds).toFixed(2)
-      } |`,
+      `| ${label[x.engine] ?? x.engine} | ${x.method} | ${x.batch} | ${
+        x.seconds.toFixed(3)
+      } | ${Math.round((CHUNKS * x.batch) / x.seconds)} | ${
+        (gflop(x.method, x.batch) / x.seconds).toFixed(1)
+      } | ${p === undefined ? "" : (p / x.seconds).toFixed(2)} |`,
     );
   }
-  for (const c of r.jax?.checks ?? []) {
-    console.log(
-      `check: JAX vs ${c.engine}, ${c.method} B=${c.batch}, first chunk: max |diff| ${
-        c.max_abs_diff.toExponential(2)
-      }`,
-    );
-  }
+  for (const c of r.checks) console.log(c);
 }
 
 if (import.meta.main) Deno.exit(await main());

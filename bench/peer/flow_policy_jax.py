@@ -25,13 +25,13 @@ token); "shared" feeds one scalar per flow step, so they run once per step
 and broadcast (the shortcut the toolkit's native engine takes internally).
 
 Usage: python flow_policy_jax.py <dir>, where <dir> holds manifest.json and
-the float32 little-endian arrays it lists (written by bench_peer.ts); prints
-one JSON object with timings and output differences on stdout.
+the float32 little-endian arrays it lists (written by bench_peer.ts); then
+answers timing and check requests, one JSON line each way (see serve), so
+the bench can alternate JAX and toolkit repetitions in one run.
 """
 
 import json
 import os
-import statistics
 import sys
 import time
 
@@ -129,44 +129,58 @@ def make_samplers(cfg, steps, max_gw, shared):
     return naive, realtime
 
 
-def run(folder):
+def serve(folder):
+    """Answers one JSON request per stdin line with one JSON line on stdout:
+    {"op": "info"}; {"op": "time", "variant", "method", "batch"} (10 chunks
+    back to back, compiled and warmed on first use); {"op": "check",
+    "method", "batch", "refs": [engine names]} (max |JAX - engine| of the
+    first chunk, per-token variant); {"op": "quit"}."""
     manifest, arr = load(folder)
     cfg = manifest["config"]
     p = unflatten(arr["params"], manifest["layout"])
-    out = {"jax": jax.__version__, "jaxlib": jaxlib.__version__,
-           "devices": [str(d) for d in jax.devices()], "timings": [], "checks": []}
-    for shared in (False, True):
-        variant = "shared" if shared else "per_token"
-        naive, realtime = make_samplers(cfg, manifest["steps"], manifest["max_gw"], shared)
-        for B in manifest["batches"]:
-            obs = jnp.asarray(arr[f"obs_{B}"])
-            y = jnp.asarray(arr[f"prev_{B}"])
-            w = jnp.asarray(arr[f"w_{B}"])
-            noise = [jnp.asarray(n) for n in arr[f"noise_{B}"]]
-            for method in ("naive", "realtime"):
-                f = (lambda x: naive(p, obs, x)) if method == "naive" else (lambda x: realtime(p, obs, x, y, w))
+    samplers = {v: make_samplers(cfg, manifest["steps"], manifest["max_gw"], v == "shared")
+                for v in ("per_token", "shared")}
+    inputs = {}
+
+    def fn(variant, method, B):
+        if B not in inputs:
+            inputs[B] = (jnp.asarray(arr[f"obs_{B}"]), jnp.asarray(arr[f"prev_{B}"]),
+                         jnp.asarray(arr[f"w_{B}"]), [jnp.asarray(n) for n in arr[f"noise_{B}"]])
+        obs, y, w, noise = inputs[B]
+        naive, realtime = samplers[variant]
+        f = (lambda x: naive(p, obs, x)) if method == "naive" else (lambda x: realtime(p, obs, x, y, w))
+        return f, noise
+
+    warm = set()
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req["op"] == "quit":
+            break
+        if req["op"] == "info":
+            reply = {"jax": jax.__version__, "jaxlib": jaxlib.__version__,
+                     "devices": [str(d) for d in jax.devices()]}
+        elif req["op"] == "check":
+            f, noise = fn("per_token", req["method"], req["batch"])
+            first = np.asarray(f(noise[0]).block_until_ready())
+            reply = {e: float(np.max(np.abs(first - arr[f"out_{e}_{req['method']}_{req['batch']}"])))
+                     for e in req["refs"]}
+        else:
+            key = (req["variant"], req["method"], req["batch"])
+            f, noise = fn(*key)
+            reply = {}
+            if key not in warm:
                 t0 = time.perf_counter()
-                first = f(noise[0]).block_until_ready()  # compile + one run
-                compile_s = time.perf_counter() - t0
-                for key in ("native", "webgpu", "cpu"):
-                    ref = arr.get(f"out_{key}_{method}_{B}")
-                    if ref is not None and not shared:
-                        out["checks"].append({"engine": key, "method": method, "batch": B,
-                                              "max_abs_diff": float(np.max(np.abs(np.asarray(first) - ref)))})
-                reps = []
-                for _ in range(manifest["repeats"][str(B)]):
-                    t0 = time.perf_counter()
-                    r = None
-                    for x0 in noise:
-                        r = f(x0)
-                    r.block_until_ready()
-                    reps.append(time.perf_counter() - t0)
-                out["timings"].append({"variant": variant, "method": method, "batch": B,
-                                       "chunks": len(noise), "seconds": statistics.median(reps),
-                                       "best": min(reps), "compile_s": compile_s})
-                print(f"jax {variant} {method} B={B}: {statistics.median(reps):.4f} s", file=sys.stderr)
-    print(json.dumps(out))
+                f(noise[0]).block_until_ready()
+                reply["compile_s"] = time.perf_counter() - t0
+                warm.add(key)
+            t0 = time.perf_counter()
+            r = None
+            for x0 in noise:
+                r = f(x0)
+            r.block_until_ready()
+            reply["seconds"] = time.perf_counter() - t0
+        print(json.dumps(reply), flush=True)
 
 
 if __name__ == "__main__":
-    run(sys.argv[1])
+    serve(sys.argv[1])
