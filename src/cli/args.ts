@@ -4,6 +4,11 @@
  *
  * @module
  */
+import {
+  BACKEND_ENV,
+  type BackendName,
+  parseBackendName,
+} from "../gpu/backend.ts";
 
 /**
  * Parses a comma-separated list (empty items rejected).
@@ -224,4 +229,36 @@ export async function exitCodeOf(
     );
     return 2;
   }
+}
+
+/**
+ * The backend of a command: the `--backend` flag, else the
+ * `EXP_DELTA_BACKEND` environment variable, else `auto` (a hardware GPU,
+ * otherwise the faster of the native engine and a software WebGPU adapter
+ * by a short calibration; the choice is recorded in every config.json).
+ *
+ * @param value The flag's text, or undefined when absent.
+ * @returns The backend name to ask `getBackend` for (undefined: the environment variable decides).
+ * @throws {RangeError} If the flag is not a backend name.
+ *
+ * @example
+ * ```ts
+ * import { parseBackendFlag } from "./args.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(parseBackendFlag("native"), "native");
+ * if (!Deno.env.get("EXP_DELTA_BACKEND")) assert.equal(parseBackendFlag(undefined), "auto");
+ * assert.throws(() => parseBackendFlag("cuda"), /--backend/);
+ * ```
+ */
+export function parseBackendFlag(
+  value: string | undefined,
+): BackendName | undefined {
+  if (value !== undefined) return parseBackendName(value, "--backend");
+  let env: string | undefined;
+  try {
+    env = Deno.env.get(BACKEND_ENV);
+  } catch {
+    env = undefined;
+  }
+  return env ? undefined : "auto";
 }

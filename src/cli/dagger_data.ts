@@ -27,8 +27,7 @@ import type { EpisodeKey, Task } from "../envs/types.ts";
 import { generateDemonstrations } from "../data/demonstrations.ts";
 import { loadPolicy } from "../experiment/policy_loader.ts";
 import { createCpuStepper } from "../envs/wrapper.ts";
-import { parseBackendName } from "../gpu/backend.ts";
-import { exitCodeOf, parseIntFlag } from "./args.ts";
+import { exitCodeOf, parseBackendFlag, parseIntFlag } from "./args.ts";
 
 const HELP =
   `Usage: deno run -A scripts/dagger_data.ts --task <name> --checkpoint <path> [options]
@@ -46,7 +45,7 @@ Options:
   --stride <n>           keep every n-th step of each rollout [4]
   --segment <n>          expert steps from each kept state [16]
   --seed <n>             seed of the policy rollouts (segments use seed + 1) [1]
-  --backend cpu|webgpu|native|auto   policy backend [WebGPU when available]`;
+  --backend cpu|webgpu|native|auto   policy backend [auto: GPU, else the faster of native and llvmpipe]`;
 
 function concat(a: DemoDataset, b: DemoDataset): DemoDataset {
   const cat = <T extends Float32Array | Uint8Array>(x: T, y: T): T => {
@@ -109,9 +108,7 @@ async function run(argv: string[]): Promise<void> {
   const A = task.spec.actionDim;
   const policy = await loadPolicy(task, {
     checkpoint: values.checkpoint,
-    backend: values.backend === undefined
-      ? undefined
-      : parseBackendName(values.backend, "--backend"),
+    backend: parseBackendFlag(values.backend),
   });
   const sampler = policy.samplerFor("naive");
   const H = policy.horizon;

@@ -12,11 +12,15 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { parseBackendName } from "../gpu/backend.ts";
 import { getTask } from "../envs/registry.ts";
 import { resolveProfile } from "../latency/mod.ts";
 import { METHOD_NAMES } from "../rtc/method_config.ts";
-import { exitCodeOf, parseChoice, parseIntFlag } from "./args.ts";
+import {
+  exitCodeOf,
+  parseBackendFlag,
+  parseChoice,
+  parseIntFlag,
+} from "./args.ts";
 import { loadPolicy } from "../experiment/policy_loader.ts";
 import { defaultCheckpoint } from "./checkpoints.ts";
 import { evaluateScan } from "../eval/scan.ts";
@@ -34,7 +38,7 @@ Options:
   --s <n>                execute horizon (default 1)
   --rollouts <n>         rollouts (default 2048)
   --seed <n>             seed (default 0)
-  --backend cpu|webgpu|native|auto   policy backend (default: WebGPU when available)`;
+  --backend cpu|webgpu|native|auto   policy backend (default auto: GPU, else the faster of native and llvmpipe)`;
 
 /** The command, throwing on bad input. */
 async function run(argv: string[]): Promise<number> {
@@ -65,9 +69,7 @@ async function run(argv: string[]): Promise<number> {
   const seed = parseIntFlag(values.seed, "--seed", 0);
   const policy = await loadPolicy(task, {
     checkpoint: values.checkpoint ?? defaultCheckpoint(task.spec.name),
-    backend: values.backend === undefined
-      ? undefined
-      : parseBackendName(values.backend, "--backend"),
+    backend: parseBackendFlag(values.backend),
   });
   const t0 = performance.now();
   try {

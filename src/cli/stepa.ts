@@ -9,7 +9,6 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { parseBackendName } from "../gpu/backend.ts";
 import { getTask } from "../envs/registry.ts";
 import type { Task } from "../envs/types.ts";
 import {
@@ -20,7 +19,7 @@ import {
 import { encodeGif, type GifFrame } from "../io/gif.ts";
 import { provenance } from "../io/provenance.ts";
 import type { PolicyNet } from "../policy/net.ts";
-import { errorLine, parseIntFlag } from "./args.ts";
+import { errorLine, parseBackendFlag, parseIntFlag } from "./args.ts";
 import { loadPolicy } from "../experiment/policy_loader.ts";
 import { defaultCheckpoint, stepVariant } from "./checkpoints.ts";
 import {
@@ -254,7 +253,7 @@ Options:
   --rollouts <n>         rollouts (default 256)
   --seed <n>             seed (default 0)
   --out <dir>            output folder (default exp_runs/stepA_baseline)
-  --backend cpu|webgpu|native|auto   policy backend (default: WebGPU if an adapter exists)
+  --backend cpu|webgpu|native|auto   policy backend (default auto: GPU, else the faster of native and llvmpipe)
   --preview-size <px>    preview frame size (default: the renderer's)
   --no-preview           skip the animation`);
       return 0;
@@ -265,9 +264,7 @@ Options:
     const previewSize = values["preview-size"] === undefined
       ? undefined
       : parseIntFlag(values["preview-size"], "--preview-size", 8);
-    const backend = values.backend === undefined
-      ? undefined
-      : parseBackendName(values.backend, "--backend");
+    const backend = parseBackendFlag(values.backend);
     let sampler: ChunkSampler;
     let horizon: number;
     let adapter = "test sampler";

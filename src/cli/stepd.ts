@@ -8,7 +8,6 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { parseBackendName } from "../gpu/backend.ts";
 import { DEFAULT_TASK, getTask } from "../envs/registry.ts";
 import { exists, writeTextFileAtomic } from "../io/atomic.ts";
 import {
@@ -23,6 +22,7 @@ import { METHOD_NAMES, type MethodName } from "../rtc/method_config.ts";
 import {
   errorLine,
   type ForecasterSpec,
+  parseBackendFlag,
   parseChoice,
   parseForecaster,
   parseIntFlag,
@@ -121,7 +121,7 @@ Options:
   --starve hold|zero       async: action while starved (default hold)
   --checkpoint <path>      policy of a single task (default exp_runs/checkpoints/<task>/plain_h4.safetensors,
                            the seed's chunk length H = 4, where it exists, else plain.safetensors, H = 8)
-  --backend cpu|webgpu|native|auto   policy backend (default: WebGPU if an adapter exists)
+  --backend cpu|webgpu|native|auto   policy backend (default auto: GPU, else the faster of native and llvmpipe)
   --env-backend auto|cpu|webgpu   where environments, delays and bookkeeping run:
                            webgpu = the GPU-fused evaluator (one readback per run;
                            every method and forecaster, rings <= 64); cpu = CPU twin
@@ -307,9 +307,7 @@ export async function stepDMain(
     const fspec: ForecasterSpec = parseForecaster(values.forecaster);
     shard = values.shard === undefined ? undefined : parseShard(values.shard);
     force = values.force;
-    const backendName = values.backend === undefined
-      ? undefined
-      : parseBackendName(values.backend, "--backend");
+    const backendName = parseBackendFlag(values.backend);
     const envChoice = parseChoice(
       values["env-backend"],
       "--env-backend",

@@ -8,7 +8,6 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { parseBackendName } from "../gpu/backend.ts";
 import { getTask, TASKS } from "../envs/registry.ts";
 import type { Task } from "../envs/types.ts";
 import { writeTextFileAtomic } from "../io/atomic.ts";
@@ -31,6 +30,7 @@ import {
 import { defaultCheckpoint } from "./checkpoints.ts";
 import {
   errorLine,
+  parseBackendFlag,
   parseChoice,
   parseIntFlag,
   parseList,
@@ -71,7 +71,7 @@ Options:
   --bid-rollouts <n>               rollouts of bid (16 samples per inference),
                                    paired with naive's first ones [256]
   --out <dir>                      [exp_runs/sweep]
-  --backend cpu|webgpu|native|auto   policy backend [WebGPU when available]
+  --backend cpu|webgpu|native|auto   policy backend [auto: GPU, else the faster of native and llvmpipe]
   --force                          recompute finished runs
   -h, --help                       show this help`;
 
@@ -172,9 +172,7 @@ export async function sweepMain(
       force: values.force,
       checkpoint: values.checkpoint,
       trainingTime: values["training-time-checkpoint"],
-      backend: values.backend === undefined
-        ? undefined
-        : parseBackendName(values.backend, "--backend"),
+      backend: parseBackendFlag(values.backend),
     };
   } catch (e) {
     err(`${name}: error: ${errorLine(e)}`);

@@ -12,7 +12,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { getBackend, parseBackendName } from "../gpu/backend.ts";
+import { getBackend } from "../gpu/backend.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { provenance } from "../io/provenance.ts";
 import { datasetLength, readDataset } from "../data/dataset.ts";
@@ -30,7 +30,12 @@ import {
 import { createNet } from "../policy/net.ts";
 import { initParams, paramLayout } from "../policy/params.ts";
 import { trainPolicy } from "../policy/train.ts";
-import { exitCodeOf, parseChoice, parseIntFlag } from "./args.ts";
+import {
+  exitCodeOf,
+  parseBackendFlag,
+  parseChoice,
+  parseIntFlag,
+} from "./args.ts";
 
 const HELP = `Usage: deno task train --task <name> [options]
 
@@ -62,7 +67,7 @@ Options:
                            included [epochs x steps per epoch]
   --end-lr <x>             final learning rate of a decaying schedule [0]
   --seed <n>               run seed [0]
-  --backend <cpu|webgpu|native|auto>   where the network runs [WebGPU when available]
+  --backend <cpu|webgpu|native|auto>   where the network runs [auto: GPU, else the faster of native and llvmpipe]
   --resume                 continue from <out>/train_state.safetensors
   -h, --help               show this help
 `;
@@ -145,9 +150,7 @@ async function run(args: string[]): Promise<void> {
     );
   }
   const backend = await getBackend({
-    backend: values.backend
-      ? parseBackendName(values.backend, "--backend")
-      : undefined,
+    backend: parseBackendFlag(values.backend),
   });
   const dims = { obsDim: dataset.obsDim, actionDim: dataset.actionDim };
   const net = await createNet(backend, {
