@@ -5,8 +5,15 @@
  * state, which chunk it came from and how many steps ahead of its
  * observation it was planned (its lookahead).
  *
- * The stepper is wrapped, not changed: the expert reads the state before
- * each step, so traces use exactly the evaluation's RNG coordinates.
+ * Each sampler call also records how far the new chunk lies from the
+ * previous one: over the committed prefix (positions `0..d−1`, what an
+ * inpainting method should reproduce) and over the next d positions (what
+ * will be executed next, and what the soft guidance window pulls toward the
+ * old plan).
+ *
+ * The stepper and sampler are wrapped, not changed: the expert reads the
+ * state before each step, so traces use exactly the evaluation's RNG
+ * coordinates.
  *
  * @module
  */
@@ -41,6 +48,25 @@ export interface TraceStep {
   action: number[];
   /** The expert's action for the true state. */
   expert: number[];
+}
+
+/**
+ * Mean absolute differences between a new chunk and the previous one, per
+ * action component, averaged over the rows of one sampler call.
+ *
+ * @example
+ * ```ts
+ * import type { TraceCall } from "./trace.ts";
+ * const inpainted = (c: TraceCall): boolean => c.prefixGap < 0.01;
+ * ```
+ */
+export interface TraceCall {
+  /** Call counter (iteration + 1). */
+  counter: number;
+  /** `mean |new_i − prev_i|` over the committed prefix `i < d`. */
+  prefixGap: number;
+  /** `mean |new_i − prev_i|` over `d ≤ i < min(2d, H)`. */
+  nextGap: number;
 }
 
 /**
@@ -93,11 +119,34 @@ export interface TraceOptions {
 export async function traceScan(
   task: Task,
   options: TraceOptions,
-): Promise<{ steps: TraceStep[]; solved: Uint8Array }> {
+): Promise<{ steps: TraceStep[]; calls: TraceCall[]; solved: Uint8Array }> {
   const { stepper, delay: d, executeHorizon: s } = options;
   const N = stepper.numEnvs;
   const A = stepper.actionDim;
+  const H = options.horizon;
   const steps: TraceStep[] = [];
+  const calls: TraceCall[] = [];
+  const sampler: ChunkSampler = async (req) => {
+    const r = await options.sampler(req);
+    const prev = req.prevChunk;
+    if (prev && d > 0) {
+      const gap = (lo: number, hi: number) => {
+        let sum = 0;
+        for (let b = 0; b < req.batch; b++) {
+          for (let k = (b * H + lo) * A; k < (b * H + hi) * A; k++) {
+            sum += Math.abs(r.chunk[k]! - prev[k]!);
+          }
+        }
+        return hi > lo ? sum / (req.batch * (hi - lo) * A) : 0;
+      };
+      calls.push({
+        counter: Number(req.counter),
+        prefixGap: gap(0, d),
+        nextGap: gap(d, Math.min(2 * d, H)),
+      });
+    }
+    return r;
+  };
   const inFirst = new Uint8Array(N).fill(1);
   const act = new Float32Array(A);
   let t = 0;
@@ -137,8 +186,8 @@ export async function traceScan(
   };
   const profile: DelaySource = { sampleAt: () => d };
   const r = await evaluateScan(task, {
-    sampler: options.sampler,
-    initialSampler: options.initialSampler,
+    sampler,
+    initialSampler: options.initialSampler ?? options.sampler,
     stepper: traced,
     profile,
     seed: options.seed,
@@ -146,5 +195,86 @@ export async function traceScan(
     horizon: options.horizon,
     executeHorizon: s,
   });
-  return { steps, solved: r.log.firstSolved };
+  return { steps, calls, solved: r.log.firstSolved };
+}
+
+/**
+ * One row of a trace summary: a method at a delay, and its executed
+ * actions' distance to the expert at one lookahead.
+ *
+ * @example
+ * ```ts
+ * import type { TraceSummaryRow } from "./trace.ts";
+ * const row = (r: TraceSummaryRow): string => `${r.method} d=${r.delay} la=${r.lookahead}: ${r.expert_gap}`;
+ * ```
+ */
+export interface TraceSummaryRow {
+  /** Task. */
+  task: string;
+  /** Method (or expert bound). */
+  method: string;
+  /** Delay d. */
+  delay: number;
+  /** Execute horizon s. */
+  execute_horizon: number;
+  /** Lookahead of the executed actions this row averages. */
+  lookahead: number;
+  /** First-episode steps in this row. */
+  steps: number;
+  /** Mean ‖a − a_expert‖ of those steps. */
+  expert_gap: number;
+  /** Mean |new − prev| over the committed prefix, all calls (0 at d = 0). */
+  prefix_gap: number;
+  /** Mean |new − prev| over the next d positions, all calls. */
+  next_gap: number;
+  /** The run's first-episode solve rate. */
+  solved: number;
+}
+
+/**
+ * Summarises a trace: one row per lookahead of the executed actions.
+ *
+ * @param trace The result of {@linkcode traceScan}.
+ * @param label Task, method, delay and execute horizon of the trace.
+ * @returns The rows, by lookahead.
+ *
+ * @example
+ * ```ts
+ * import { summarizeTrace } from "./trace.ts";
+ * import assert from "node:assert/strict";
+ * const rows = summarizeTrace({
+ *   steps: [{ env: 0, t: 0, i: 0, fromOld: false, lookahead: 0, expertGap: 0.5, action: [0], expert: [0.5] }],
+ *   calls: [], solved: Uint8Array.of(1),
+ * }, { task: "t", method: "naive", delay: 0, executeHorizon: 1 });
+ * assert.equal(rows[0]!.expert_gap, 0.5);
+ * ```
+ */
+export function summarizeTrace(
+  trace: { steps: TraceStep[]; calls: TraceCall[]; solved: Uint8Array },
+  label: {
+    task: string;
+    method: string;
+    delay: number;
+    executeHorizon: number;
+  },
+): TraceSummaryRow[] {
+  const mean = (xs: number[]) =>
+    xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+  const byLookahead = Map.groupBy(trace.steps, (s) => s.lookahead);
+  const solved = trace.solved.reduce((a, b) => a + b, 0) / trace.solved.length;
+  return [...byLookahead.keys()].sort((a, b) => a - b).map((la) => {
+    const group = byLookahead.get(la)!;
+    return {
+      task: label.task,
+      method: label.method,
+      delay: label.delay,
+      execute_horizon: label.executeHorizon,
+      lookahead: la,
+      steps: group.length,
+      expert_gap: mean(group.map((s) => s.expertGap)),
+      prefix_gap: mean(trace.calls.map((c) => c.prefixGap)),
+      next_gap: mean(trace.calls.map((c) => c.nextGap)),
+      solved,
+    };
+  });
 }
