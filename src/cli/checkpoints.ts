@@ -8,9 +8,9 @@ import { exists } from "../io/atomic.ts";
 
 /**
  * The default checkpoint of a task: `exp_runs/checkpoints/<task>/<variant>.safetensors`.
- * Variants shipped: `plain` (H = 8), `sd4` (H = 8, training-time RTC with
- * simulated delay 4) and, for the seed's tail_v1 workflow (Step A / Step D,
- * H = 4), `plain_h4`.
+ * Variants shipped: `plain` (H = 8), `training_time` (H = 8, the same
+ * recipe with training-time RTC, simulated delays 0..4 drawn uniformly) and,
+ * for the seed's tail_v1 workflow (Step A / Step D, H = 4), `plain_h4`.
  *
  * @param task The task name.
  * @param variant The policy variant. @default "plain"

@@ -98,7 +98,7 @@ gpuTest(
   "evaluateAsyncGpu() matches evaluateAsync() (training_time, H=8, buffer_max:3)",
   (device) =>
     compare(device, {
-      variant: "sd4",
+      variant: "training_time",
       method: "training_time",
       sMin: 1,
       forecaster: { kind: "buffer_max", size: 3 },
@@ -206,7 +206,7 @@ gpuTest(
     }).then(() => {}),
 );
 
-// BID with forward contrast (the sd4 net as the weak policy, 8 candidates,
+// BID with forward contrast (the training_time net as the weak policy, 8 candidates,
 // top-3), every row sampled at every control step as the other methods.
 gpuTest(
   "evaluateAsyncGpu() matches evaluateAsync() (bid with forward contrast, k=3 of 8, H=8, quantile)",
@@ -217,7 +217,7 @@ gpuTest(
       sMin: 2,
       forecaster: { kind: "quantile", q: 0.9, window: 5 },
       starve: "hold",
-      weak: { variant: "sd4", k: 3, samples: 8 },
+      weak: { variant: "training_time", k: 3, samples: 8 },
     }).then(() => {}),
 );
 

@@ -137,14 +137,14 @@ gpuTest(
   "evaluateScanGpu() matches evaluateScan() (training_time, H=8, s=3)",
   (device) =>
     compare(device, {
-      variant: "sd4",
+      variant: "training_time",
       method: "training_time",
       s: 3,
       delayMode: "per_env",
     }).then(() => {}),
 );
 
-// BID with forward contrast: the weak policy (the training-time sd4 net run
+// BID with forward contrast: the weak policy (the training-time RTC net run
 // as a plain sampler) samples 8 candidates per environment from the same
 // noise in the same submission; the top-3 contrast decides the choice.
 gpuTest(
@@ -155,7 +155,7 @@ gpuTest(
       method: "bid",
       s: 2,
       delayMode: "per_env",
-      weak: { variant: "sd4", k: 3, samples: 8 },
+      weak: { variant: "training_time", k: 3, samples: 8 },
     }).then(() => {}),
 );
 
