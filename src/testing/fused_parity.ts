@@ -135,7 +135,13 @@ export function assertRunsAgree(
       );
     }
   }
-  assert.ok(gpu.metrics.returned_episode_solved > 0.5, `${what}: solved`);
+  // Not a quality bar: agreement on outcomes only means something when a
+  // real share of the rollouts solve (a policy that always fails agrees
+  // trivially).
+  assert.ok(
+    gpu.metrics.returned_episode_solved >= 0.25,
+    `${what}: solved ${gpu.metrics.returned_episode_solved} < 0.25`,
+  );
   assert.ok(gpu.delays.some((d) => d > 0), `${what}: some delay > 0`);
 }
 
