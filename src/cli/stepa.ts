@@ -18,6 +18,7 @@ import {
   writeTextFileAtomic,
 } from "../io/atomic.ts";
 import { encodeGif, type GifFrame } from "../io/gif.ts";
+import { checkOutputDir, prepareOutputDir } from "../io/out_dir.ts";
 import { provenance } from "../io/provenance.ts";
 import type { PolicyNet } from "../policy/net.ts";
 import { errorLine, parseIntFlag } from "./args.ts";
@@ -268,6 +269,7 @@ Options:
     const backend = values.backend === undefined
       ? undefined
       : parseBackendName(values.backend, "--backend");
+    await checkOutputDir(values.out);
     let sampler: ChunkSampler;
     let horizon: number;
     let adapter = "test sampler";
@@ -287,8 +289,9 @@ Options:
       adapter = policy.adapter;
       checkpoint = policy.checkpoint;
     }
-    run = () =>
-      runStepA(task, {
+    run = async () => {
+      await prepareOutputDir(values.out);
+      return await runStepA(task, {
         sampler,
         net,
         horizon,
@@ -300,6 +303,7 @@ Options:
         config: { checkpoint },
         adapter,
       });
+    };
   } catch (e) {
     net?.destroy?.();
     err(`${name}: error: ${errorLine(e)}`);
