@@ -363,7 +363,7 @@ export async function stepDMain(
       err(`${name}: notice: ${notice}`);
     }
     // BEFORE ANY WORK: --out USABLE, FINISHED RUNS MADE WITH THESE SETTINGS
-    const removed = await prepareRuns(root, plans, { force });
+    const removed = await prepareRuns(plans, { root, force });
     if (removed.length > 0) {
       err(
         `${name}: removed ${removed.length} temporary file(s) left by a killed writer`,

@@ -127,9 +127,8 @@ export function delayClipNotices(plans: readonly MatrixPlan[]): string[] {
  * the requested settings; then the folder is created and cleared of the
  * temporary files killed writers left.
  *
- * @param root The output root (`--out`).
  * @param plans The plans.
- * @param options Whether finished runs are recomputed anyway.
+ * @param options The output root (`--out`); whether finished runs are recomputed anyway.
  * @returns The temporary files removed.
  * @throws {RangeError} For an unusable output folder.
  * @throws {RunConflictError} For a finished run made with other settings.
@@ -139,18 +138,19 @@ export function delayClipNotices(plans: readonly MatrixPlan[]): string[] {
  * import { prepareRuns } from "./stepd_io.ts";
  * import assert from "node:assert/strict";
  * const root = await Deno.makeTempDir();
- * assert.deepEqual(await prepareRuns(`${root}/out`, [], { force: false }), []);
+ * assert.deepEqual(await prepareRuns([], { root: `${root}/out`, force: false }), []);
  * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function prepareRuns(
-  root: string,
   plans: readonly MatrixPlan[],
-  options: { force: boolean },
+  options: { root: string; force: boolean },
 ): Promise<string[]> {
-  await checkOutputDir(root);
-  for (const plan of plans) await checkFinishedRuns(plan, options);
-  return await prepareOutputDir(root);
+  await checkOutputDir(options.root);
+  for (const plan of plans) {
+    await checkFinishedRuns(plan, { force: options.force });
+  }
+  return await prepareOutputDir(options.root);
 }
 
 /**
@@ -168,7 +168,11 @@ export async function prepareRuns(
  * @example
  * ```ts
  * import { mergeRequested } from "./stepd_io.ts";
- * const merge = mergeRequested; // see stepd_rerun_test.ts
+ * import assert from "node:assert/strict";
+ * const root = await Deno.makeTempDir();
+ * const merged = await mergeRequested(root, []); // nothing requested
+ * assert.deepEqual([merged.rows, merged.legacy], [[], 0]);
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function mergeRequested(

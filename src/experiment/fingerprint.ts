@@ -228,7 +228,10 @@ function show(field: string, value: unknown): string {
  * ```ts
  * import { RunConflictError } from "./fingerprint.ts";
  * import assert from "node:assert/strict";
- * const e = RunConflictError.differs("p/m/seed_0", "/tmp/s", { field: "rollouts", recorded: 8, requested: 16 }, "use --force to recompute");
+ * const e = RunConflictError.differs(
+ *   { field: "rollouts", recorded: 8, requested: 16 },
+ *   { run: "p/m/seed_0", root: "/tmp/s", hint: "use --force to recompute" },
+ * );
  * assert.equal(e.message, "run p/m/seed_0 in /tmp/s was made with rollouts=8; this request has rollouts=16 (use --force to recompute)");
  * ```
  */
@@ -236,20 +239,18 @@ export class RunConflictError extends Error {
   /**
    * Makes the error of a run whose settings differ.
    *
-   * @param label The run (`profile/method/seed_n`).
-   * @param root The matrix root.
    * @param diff The first difference.
-   * @param hint What to do (in parentheses at the end).
+   * @param where The run (`profile/method/seed_n`), the matrix root, and
+   *   what to do (in parentheses at the end).
    * @returns The error.
    */
   static differs(
-    label: string,
-    root: string,
     diff: FingerprintDifference,
-    hint: string,
+    where: { run: string; root: string; hint: string },
   ): RunConflictError {
+    const { run, root, hint } = where;
     return new RunConflictError(
-      `run ${label} in ${root} was made with ${
+      `run ${run} in ${root} was made with ${
         show(diff.field, diff.recorded)
       }; this request has ${show(diff.field, diff.requested)} (${hint})`,
     );

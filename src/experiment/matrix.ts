@@ -171,7 +171,7 @@ export async function runMatrix(
   const reusable = async (key: RunKey): Promise<boolean> => {
     const state = await readRunState(plan.root, key);
     if (!state.complete) return false;
-    const conflict = runConflict(plan, key, state);
+    const conflict = runConflict(plan, { key, state });
     if (force) return !conflict && state.finishedAt!.getTime() >= startedAt;
     if (conflict) throw conflict;
     return true;
@@ -207,7 +207,8 @@ export async function runMatrix(
         return true;
       }
       await removeRunResults(plan.root, key);
-      const { row, wall } = await computeRun(plan, key, {
+      const { row, wall } = await computeRun(plan, {
+        key,
         fingerprint: runFingerprint(plan, key),
         gitCwd: options.gitCwd,
       });

@@ -186,7 +186,11 @@ export async function mergeRuns(
           report.pending.push(key);
           continue;
         }
-        throw RunConflictError.differs(runLabel(key), root, diff, hint);
+        throw RunConflictError.differs(diff, {
+          run: runLabel(key),
+          root,
+          hint,
+        });
       }
     }
     if (state.fingerprint === null) report.legacy.push(key);

@@ -115,21 +115,32 @@ export function runLabel(key: RunKey): string {
  * (made by an older version), or a different one.
  *
  * @param plan The plan.
- * @param key The run.
- * @param state Its state (finished).
- * @returns The error to throw, or undefined when the run can be reused.
+ * @param run The run and its state.
+ * @returns The error to throw, or undefined when the run can be reused (or is not finished).
  *
  * @example
  * ```ts
  * import { runConflict } from "./run_check.ts";
- * const check = runConflict; // used by runMatrix and checkFinishedRuns
+ * import { REACH_AROUND } from "../envs/mod.ts";
+ * import { resolveProfile } from "../latency/mod.ts";
+ * import assert from "node:assert/strict";
+ * const config = { kind: "fixed" as const, delay: 1 };
+ * const plan = {
+ *   root: "/tmp/s", level: "reach_around", task: REACH_AROUND,
+ *   profiles: [{ name: "fixed_1", profile: resolveProfile(config), config }],
+ *   methods: [{ name: "zeros", sampler: () => Promise.resolve({ chunk: new Float32Array(8) }) }],
+ *   seeds: [0], rollouts: 2, horizon: 4, executeHorizon: 1, evaluator: "scan" as const,
+ * };
+ * const key = { profile: "fixed_1", method: "zeros", seed: 0 };
+ * const finished = { complete: true, fingerprint: null, finishedAt: new Date() };
+ * assert.match(runConflict(plan, { key, state: finished })!.message, /has no fingerprint/);
  * ```
  */
 export function runConflict(
   plan: MatrixPlan,
-  key: RunKey,
-  state: RunState,
+  run: { key: RunKey; state: RunState },
 ): RunConflictError | undefined {
+  const { key, state } = run;
   if (!state.complete) return undefined;
   if (state.fingerprint === null) {
     return new RunConflictError(
@@ -143,12 +154,11 @@ export function runConflict(
     runFingerprint(plan, key),
   );
   return diff &&
-    RunConflictError.differs(
-      runLabel(key),
-      plan.root,
-      diff,
-      "use --force to recompute",
-    );
+    RunConflictError.differs(diff, {
+      run: runLabel(key),
+      root: plan.root,
+      hint: "use --force to recompute",
+    });
 }
 
 /**
@@ -169,11 +179,11 @@ export function runConflict(
  * import { resolveProfile } from "../latency/mod.ts";
  * const config = { kind: "fixed" as const, delay: 1 };
  * await checkFinishedRuns({
- *   root: await Deno.makeTempDir(), level: "reach_around", task: REACH_AROUND,
+ *   root: "/nonexistent/runs", level: "reach_around", task: REACH_AROUND,
  *   profiles: [{ name: "fixed_1", profile: resolveProfile(config), config }],
  *   methods: [{ name: "zeros", sampler: () => Promise.resolve({ chunk: new Float32Array(8) }) }],
  *   seeds: [0], rollouts: 2, horizon: 4, executeHorizon: 1, evaluator: "scan",
- * }); // an empty root: nothing to conflict with
+ * }); // no finished run: nothing to conflict with
  * ```
  */
 export async function checkFinishedRuns(
@@ -182,7 +192,8 @@ export async function checkFinishedRuns(
 ): Promise<void> {
   if (options.force) return;
   for (const key of planRuns(plan)) {
-    const conflict = runConflict(plan, key, await readRunState(plan.root, key));
+    const state = await readRunState(plan.root, key);
+    const conflict = runConflict(plan, { key, state });
     if (conflict) throw conflict;
   }
 }

@@ -104,10 +104,12 @@ async function evaluateRunWithEngine(
  * @example
  * ```ts
  * import type { ComputeRunOptions } from "./run_writer.ts";
- * const options: ComputeRunOptions = { fingerprint: { rollouts: 2 } };
+ * const options: ComputeRunOptions = { key: { profile: "p", method: "m", seed: 0 }, fingerprint: {} };
  * ```
  */
 export interface ComputeRunOptions {
+  /** Profile, method, seed. */
+  key: RunKey;
   /** The run's fingerprint, recorded in `config.json`. */
   fingerprint: RunFingerprint;
   /** Directory where git is asked for the commit. @default Deno.cwd() */
@@ -119,8 +121,7 @@ export interface ComputeRunOptions {
  * then `results.csv` (each atomically; the last marks the run finished).
  *
  * @param plan The plan.
- * @param key Profile, method, seed.
- * @param options The fingerprint to record and the git directory.
+ * @param options The run, the fingerprint to record and the git directory.
  * @returns The result row and the wall time in seconds.
  *
  * @example
@@ -138,16 +139,16 @@ export interface ComputeRunOptions {
  *   methods: [{ name: "zeros", sampler: zeros }],
  *   seeds: [0], rollouts: 2, horizon: 4, executeHorizon: 1, evaluator: "scan" as const,
  * };
- * const { row } = await computeRun(plan, { profile: "fixed_1", method: "zeros", seed: 0 }, { fingerprint: {} });
+ * const { row } = await computeRun(plan, { key: { profile: "fixed_1", method: "zeros", seed: 0 }, fingerprint: {} });
  * assert.equal(row.d_p50, 1);
  * await Deno.remove(plan.root, { recursive: true });
  * ```
  */
 export async function computeRun(
   plan: MatrixPlan,
-  key: RunKey,
   options: ComputeRunOptions,
 ): Promise<{ row: ResultRow; wall: number }> {
+  const { key } = options;
   const dir = runDirectory(plan.root, key);
   const t0 = performance.now();
   // EVALUATE
