@@ -184,7 +184,11 @@ export async function runMatrix(
     if (await reusable(key)) {
       await clearStaleClaim(dir, options.claims); // its holder died after finishing
       skipped.push(key);
-      progress(`${at}: skipped (results.csv exists)`);
+      progress(
+        waitingSaid.has(i)
+          ? `${at}: finished by another worker`
+          : `${at}: skipped (results.csv exists)`,
+      );
       return true;
     }
     const claim = await claimFolder(dir, options.claims);
