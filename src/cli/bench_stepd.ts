@@ -28,28 +28,48 @@ import { loadCheckpoint } from "../policy/checkpoint.ts";
  * engine and prints a Markdown table.
  *
  * @param args Command-line arguments (`--help` lists them).
- * @returns The exit code: 0 done, 2 bad input.
+ * @param options Where help and the table go, and where progress and errors go.
+ * @returns The exit code: 0 done, 2 bad input (one `error:` line).
+ *
+ * @example
+ * ```ts
+ * import { benchStepDMain } from "./bench_stepd.ts";
+ * import assert from "node:assert/strict";
+ * const lines: string[] = [];
+ * assert.equal(await benchStepDMain(["--bogus-flag"], { stderr: (l) => lines.push(l) }), 2);
+ * assert.match(lines[0]!, /^bench_stepd\.ts: error: Unknown option '--bogus-flag'/);
+ * ```
  */
-export async function benchStepDMain(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      task: { type: "string", default: "reach_around" },
-      checkpoint: { type: "string" },
-      methods: { type: "string", default: "naive,realtime" },
-      rollouts: { type: "string", default: "256" },
-      "cpu-rollouts": { type: "string", default: "64" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) {
-    console.log(
-      "Usage: deno run -A scripts/bench_stepd.ts [--task reach_around] [--checkpoint F] [--methods naive,realtime] [--rollouts 256] [--cpu-rollouts 64 (0 skips the CPU fallback)]",
-    );
-    return 0;
-  }
+export async function benchStepDMain(
+  args: string[],
+  options: {
+    stdout?: (line: string) => void;
+    stderr?: (line: string) => void;
+  } = {},
+): Promise<number> {
+  const log = options.stdout ?? ((l: string) => log(l));
+  const err = options.stderr ?? ((l: string) => console.error(l));
   let setup;
   try {
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        task: { type: "string", default: "reach_around" },
+        checkpoint: { type: "string" },
+        methods: { type: "string", default: "naive,realtime" },
+        rollouts: { type: "string", default: "256" },
+        "cpu-rollouts": { type: "string", default: "64" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+    if (values.help) {
+      log(
+        "Usage: deno run -A scripts/bench_stepd.ts [--task reach_around] [--checkpoint F] [--methods naive,realtime] [--rollouts 256] [--cpu-rollouts 64 (0 skips the CPU fallback)]",
+      );
+      return 0;
+    }
     const task = getTask(values.task);
     const methods = parseList(values.methods, "--methods").map((m) =>
       parseChoice(m, "--methods", METHOD_NAMES)
@@ -65,7 +85,7 @@ export async function benchStepDMain(args: string[]): Promise<number> {
     const checkpoint = await loadCheckpoint(path);
     setup = { task, methods, rollouts, cpuRollouts, checkpoint, path };
   } catch (e) {
-    console.error(`bench_stepd.ts: error: ${errorLine(e)}`);
+    err(`bench_stepd.ts: error: ${errorLine(e)}`);
     return 2;
   }
   const { task, methods, rollouts, cpuRollouts, checkpoint, path } = setup;
@@ -83,7 +103,7 @@ export async function benchStepDMain(args: string[]): Promise<number> {
       cases.push([cpuRollouts, "cpu"]);
     }
     for (const [n, engine] of cases) {
-      console.error(`bench_stepd.ts: ${method}, ${n} rollouts, ${engine} ...`);
+      err(`bench_stepd.ts: ${method}, ${n} rollouts, ${engine} ...`);
       const t = await timeScanRun(task, {
         checkpoint,
         method,
@@ -96,19 +116,19 @@ export async function benchStepDMain(args: string[]): Promise<number> {
     }
   }
 
-  console.log(
+  log(
     `Step D run timing: task ${task.spec.name}, checkpoint ${path}, profile long_tail, seed 0, scan, s = 1\n`,
   );
-  console.log(
+  log(
     "| method | rollouts | engine | adapter | wall s | vs fused | solved | split: policy / env / delays / readback s (sync round trip ms, subtracted) |",
   );
-  console.log("|---|--:|---|---|--:|--:|--:|---|");
+  log("|---|--:|---|---|--:|--:|--:|---|");
   for (const { method, rollouts: n, t } of rows) {
     const fused = rows.find((r) =>
       r.method === method && r.rollouts === n && r.t.engine === "webgpu-fused"
     )!;
     const sp = t.split;
-    console.log(
+    log(
       `| ${method} | ${n} | ${t.engine} | ${t.adapter} | ${
         s(t.wallSeconds)
       } | ${(t.wallSeconds / fused.t.wallSeconds).toFixed(2)}x | ${

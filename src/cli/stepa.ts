@@ -17,6 +17,7 @@ import {
   writeTextFileAtomic,
 } from "../io/atomic.ts";
 import { encodeGif, type GifFrame } from "../io/gif.ts";
+import { checkOutputDir, prepareOutputDir } from "../io/out_dir.ts";
 import { provenance } from "../io/provenance.ts";
 import type { PolicyNet } from "../policy/net.ts";
 import { errorLine, parseBackendFlag, parseIntFlag } from "./args.ts";
@@ -265,6 +266,7 @@ Options:
       ? undefined
       : parseIntFlag(values["preview-size"], "--preview-size", 8);
     const backend = parseBackendFlag(values.backend);
+    await checkOutputDir(values.out);
     let sampler: ChunkSampler;
     let horizon: number;
     let adapter = "test sampler";
@@ -284,8 +286,9 @@ Options:
       adapter = policy.adapter;
       checkpoint = policy.checkpoint;
     }
-    run = () =>
-      runStepA(task, {
+    run = async () => {
+      await prepareOutputDir(values.out);
+      return await runStepA(task, {
         sampler,
         net,
         horizon,
@@ -297,6 +300,7 @@ Options:
         config: { checkpoint },
         adapter,
       });
+    };
   } catch (e) {
     net?.destroy?.();
     err(`${name}: error: ${errorLine(e)}`);

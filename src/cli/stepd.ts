@@ -8,11 +8,8 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_TASK, getTask } from "../envs/registry.ts";
-import { exists, writeTextFileAtomic } from "../io/atomic.ts";
+import { getTask } from "../envs/registry.ts";
 import {
-  loadProfiles,
-  type ProfileConfig,
   resolveForecaster,
   resolveProfile,
   SEED_PROFILES,
@@ -35,67 +32,24 @@ import {
   planRuns,
   runMatrix,
 } from "../experiment/matrix.ts";
-import { mergeRuns, RESULTS_ALL_FILE } from "../experiment/merge.ts";
-import { formatResultsCsv, type ResultRow } from "../experiment/results.ts";
+import { RunConflictError } from "../experiment/fingerprint.ts";
+import { checkOutputDir } from "../io/out_dir.ts";
+import type { ResultRow } from "../experiment/results.ts";
 import { loadPolicy } from "../experiment/policy_loader.ts";
+import { STEPD_DEFAULTS, type StepDDefaults } from "./stepd_defaults.ts";
+import {
+  delayClipNotices,
+  mergeRequested,
+  prepareRuns,
+  readProfiles,
+  writeCombined,
+} from "./stepd_io.ts";
 import { defaultCheckpoint, stepVariant } from "./checkpoints.ts";
 import { fusedEngine, isFusable } from "../experiment/fused_engine.ts";
 import { matrixMethod } from "../experiment/matrix_method.ts";
 import type { ChunkSampler } from "../eval/types.ts";
 
-/**
- * Defaults of the Step D command (the seed's matrix).
- *
- * @example
- * ```ts
- * import type { StepDDefaults } from "./stepd.ts";
- * import { STEPD_DEFAULTS } from "./stepd.ts";
- * const v2: StepDDefaults = { ...STEPD_DEFAULTS, evaluator: "async", out: "exp_runs/tail_v2" };
- * ```
- */
-export interface StepDDefaults {
-  /** Task name. */
-  task: string;
-  /** Profile names (presets) or a JSON file of profiles. */
-  profiles: string;
-  /** Method names. */
-  methods: string;
-  /** Seeds (`0-4`). */
-  seeds: string;
-  /** Rollouts per run. */
-  rollouts: number;
-  /** Execute horizon (scan) or s_min (async). */
-  executeHorizon: number;
-  /** Evaluator. */
-  evaluator: "scan" | "async";
-  /** Output root. */
-  out: string;
-  /** Async forecaster. */
-  forecaster: string;
-}
-
-/**
- * The seed's matrix: long_tail + tail_controlled × naive + realtime × seeds 0-4, 256 rollouts, s = 1, scan.
- *
- * @example
- * ```ts
- * import { STEPD_DEFAULTS } from "./stepd.ts";
- * import assert from "node:assert/strict";
- * assert.equal(STEPD_DEFAULTS.rollouts, 256);
- * assert.equal(STEPD_DEFAULTS.profiles, "long_tail,tail_controlled");
- * ```
- */
-export const STEPD_DEFAULTS: Readonly<StepDDefaults> = Object.freeze({
-  task: DEFAULT_TASK,
-  profiles: "long_tail,tail_controlled",
-  methods: "naive,realtime",
-  seeds: "0-4",
-  rollouts: 256,
-  executeHorizon: 1,
-  evaluator: "scan",
-  out: "exp_runs/tail_v1",
-  forecaster: "buffer_max:10",
-});
+export { STEPD_DEFAULTS, type StepDDefaults } from "./stepd_defaults.ts";
 
 function usage(name: string, d: StepDDefaults): string {
   return `Usage: deno run -A ${name} [options]
@@ -103,7 +57,10 @@ function usage(name: string, d: StepDDefaults): string {
 Runs the matrix profile x method x seed and writes
   <out>/<profile>/<method>/seed_<n>/{results.csv,config.json} and <out>/results_all.csv
 (with several tasks: <out>/<task>/... per task and all rows in <out>/results_all.csv).
-Finished runs (results.csv present) are skipped unless --force.
+A finished run (results.csv present) is reused only when it was made with the
+same settings (its fingerprint in config.json); otherwise the command stops
+with an error naming the first differing setting, unless --force. Concurrent
+commands on one --out split the runs between them.
 
 Options:
   --task <list>            task(s), e.g. reach_around,lander (default ${d.task})
@@ -131,6 +88,7 @@ Options:
   --shard i/n              run every n-th run starting at i
   --force                  recompute finished runs
   --merge                  only rebuild <out>/results_all.csv from the run folders
+                           the other flags request (each run finished, same settings)
   -h, --help               show this help`;
 }
 
@@ -156,32 +114,6 @@ export interface StepDMainOptions {
   samplerFor?: (method: MethodName) => ChunkSampler;
   /** Chunk length H when `samplerFor` is given. @default 4 */
   horizon?: number;
-}
-
-async function readProfiles(
-  spec: string,
-): Promise<Record<string, ProfileConfig>> {
-  if (spec.endsWith(".json")) {
-    if (!(await exists(spec))) {
-      throw new RangeError(
-        `Cannot read --profiles as the file does not exist: current value is "${spec}"`,
-      );
-    }
-    return await loadProfiles(spec);
-  }
-  const out: Record<string, ProfileConfig> = {};
-  const presets = SEED_PROFILES as Record<string, ProfileConfig>;
-  for (const name of parseList(spec, "--profiles")) {
-    if (!Object.hasOwn(presets, name)) {
-      throw new RangeError(
-        `Cannot use --profiles as each name must be one of ${
-          Object.keys(presets).join(", ")
-        } or the list must be a .json file: current value is "${name}"`,
-      );
-    }
-    out[name] = structuredClone(presets[name]!) as ProfileConfig;
-  }
-  return out;
 }
 
 /**
@@ -262,15 +194,6 @@ export async function stepDMain(
       );
     }
     const rootOf = (task: string) => tasks.length > 1 ? join(root, task) : root;
-    if (values.merge) {
-      const rows: ResultRow[] = [];
-      for (const t of names) rows.push(...(await mergeRuns(rootOf(t))).rows);
-      const resultsAll = tasks.length > 1
-        ? await writeCombined(root, rows)
-        : join(root, RESULTS_ALL_FILE);
-      out(`${name}: merged ${rows.length} runs into ${resultsAll}`);
-      return 0;
-    }
     const evaluator = parseChoice(
       values.evaluator,
       "--evaluator",
@@ -314,6 +237,7 @@ export async function stepDMain(
       ["auto", "cpu", "webgpu"] as const,
     );
     const profileConfigs = await readProfiles(values.profiles);
+    await checkOutputDir(root, { create: !values.merge });
     const profileList = Object.entries(profileConfigs).map(([n, config]) => ({
       name: n,
       profile: resolveProfile(config),
@@ -326,6 +250,7 @@ export async function stepDMain(
       let samplerFor: (m: MethodName) => ChunkSampler;
       let adapter = "test sampler";
       let checkpointPath: string | null = null;
+      let checkpointSha256: string | null = null;
       let net: PolicyNet | undefined;
       if (options.samplerFor) {
         horizon = options.horizon ?? 4;
@@ -340,6 +265,7 @@ export async function stepDMain(
         net = policy.net;
         nets.push(net);
         checkpointPath = policy.checkpoint;
+        checkpointSha256 = policy.checkpointSha256;
         horizon = policy.horizon;
         adapter = policy.adapter;
         samplerFor = policy.samplerFor;
@@ -406,10 +332,40 @@ export async function stepDMain(
           envBackend: useFused ? "webgpu" : "cpu",
           actionNoise: 0.1,
         },
+        identity: {
+          checkpointSha256,
+          policyBackend: net?.backend ?? "test sampler",
+          envBackend: useFused ? "webgpu" : "cpu",
+          actionNoise: 0.1,
+          forecaster: evaluator === "async" ? fspec : undefined,
+        },
         adapter,
       };
       planRuns(plan); // duplicate seeds etc. are input errors too
       plans.push(plan);
+    }
+    if (values.merge) {
+      const merged = await mergeRequested(root, plans);
+      if (merged.legacy > 0) {
+        err(
+          `${name}: notice: ${merged.legacy} run(s) have no fingerprint (made by an older version): checked on their task, evaluator, execute horizon, rollouts and chunk length only`,
+        );
+      }
+      out(
+        `${name}: merged ${merged.rows.length} runs into ${merged.resultsAll}`,
+      );
+      release();
+      return 0;
+    }
+    for (const notice of delayClipNotices(plans)) {
+      err(`${name}: notice: ${notice}`);
+    }
+    // BEFORE ANY WORK: --out USABLE, FINISHED RUNS MADE WITH THESE SETTINGS
+    const removed = await prepareRuns(plans, { root, force });
+    if (removed.length > 0) {
+      err(
+        `${name}: removed ${removed.length} temporary file(s) left by a killed writer`,
+      );
     }
   } catch (e) {
     release();
@@ -419,7 +375,7 @@ export async function stepDMain(
   // RUN (ONE MATRIX PER TASK)
   try {
     const rows: ResultRow[] = [];
-    let ran = 0, skipped = 0, resultsAll = "";
+    let ran = 0, skipped = 0, pending = 0, resultsAll = "";
     for (const plan of plans) {
       const prefix = plans.length > 1 ? `${plan.level}: ` : "";
       const report = await runMatrix(plan, {
@@ -427,30 +383,30 @@ export async function stepDMain(
         shard,
         progress: (line) => err(prefix + line),
       });
-      rows.push(...report.rows);
+      for (const row of report.rows) rows.push(row);
       ran += report.ran.length;
       skipped += report.skipped.length;
+      pending += report.pending.length;
       resultsAll = report.resultsAll;
     }
     if (plans.length > 1) resultsAll = await writeCombined(root, rows);
     out(
-      `${name}: ${ran} run(s) computed, ${skipped} skipped; ${rows.length} rows in ${resultsAll}`,
+      `${name}: ${ran} run(s) computed, ${skipped} skipped; ${rows.length} rows in ${resultsAll}${
+        pending > 0
+          ? ` (${pending} run(s) of other shards not finished yet: --merge once they are)`
+          : ""
+      }`,
     );
     return 0;
   } catch (e) {
+    // A damaged file or a conflicting run met while running: one line.
+    if (e instanceof RunConflictError || e instanceof SyntaxError) {
+      err(`${name}: error: ${errorLine(e)}`);
+      return 2;
+    }
     err(`${name}: run failed: ${(e as Error).stack ?? e}`);
     return 1;
   } finally {
     release();
   }
-}
-
-/** Writes every task's rows into `<root>/results_all.csv`. */
-async function writeCombined(
-  root: string,
-  rows: ResultRow[],
-): Promise<string> {
-  const path = join(root, RESULTS_ALL_FILE);
-  await writeTextFileAtomic(path, formatResultsCsv(rows));
-  return path;
 }

@@ -98,7 +98,10 @@ Deno.test("stepDMain() runs a toy matrix, resumes, and merges", async () => {
     assert.equal(await stepDMain(args, { ...again.opts, ...opts }), 0);
     assert.match(again.out[0]!, /0 run\(s\) computed, 2 skipped/);
     const merged = capture();
-    assert.equal(await stepDMain(["--out", root, "--merge"], merged.opts), 0);
+    assert.equal(
+      await stepDMain([...args, "--merge"], { ...merged.opts, ...opts }),
+      0,
+    );
     assert.equal(await Deno.readTextFile(`${root}/results_all.csv`), all);
   } finally {
     await Deno.remove(root, { recursive: true });
@@ -141,10 +144,7 @@ Deno.test("stepDMain() runs several tasks into <out>/<task>/ with one combined r
     await Deno.remove(`${root}/results_all.csv`);
     const merged = capture();
     assert.equal(
-      await stepDMain(
-        ["--out", root, "--task", "reach_around,lander", "--merge"],
-        merged.opts,
-      ),
+      await stepDMain([...args, "--merge"], { ...merged.opts, ...opts }),
       0,
     );
     assert.equal(await Deno.readTextFile(`${root}/results_all.csv`), all);

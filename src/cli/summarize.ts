@@ -10,6 +10,8 @@
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { exists, writeTextFileAtomic } from "../io/atomic.ts";
+import { readJsonFile } from "../io/json.ts";
+import { prepareOutputDir } from "../io/out_dir.ts";
 import { CONFIG_FILE, runDirectory } from "../io/run_folder.ts";
 import { type ProfileConfig, resolveProfile } from "../latency/mod.ts";
 import {
@@ -104,8 +106,10 @@ async function profileDelays(
     seen.add(r.profile);
     const path = join(runDirectory(root, r), CONFIG_FILE);
     if (!(await exists(path))) continue;
-    const cfg = JSON.parse(await Deno.readTextFile(path));
-    const profile = cfg?.config?.profile as ProfileConfig | null | undefined;
+    const cfg = await readJsonFile(path) as {
+      config?: { profile?: ProfileConfig | null };
+    } | null;
+    const profile = cfg?.config?.profile;
     if (!profile) continue;
     const draws = resolveProfile(profile).sample(DELAY_FIGURE_DRAWS, 0, 0);
     out.push(...delayHistogram(draws, { profile: r.profile }));
@@ -121,7 +125,10 @@ async function profileDelays(
  * @param root The matrix root (e.g. `exp_runs/tail_v1`).
  * @param options Input override and whether to draw figures.
  * @returns The files written and the groups.
- * @throws {RangeError} If the results file does not exist.
+ * @throws {RangeError} If the results file does not exist or the root
+ *   cannot be written.
+ * @throws {SyntaxError} If the results file or a run's `config.json` is
+ *   damaged (`<file>:<line>: <what>`).
  *
  * @example
  * ```ts ignore
@@ -138,7 +145,7 @@ export async function summarizeRoot(
       `Cannot summarize as the results file does not exist (run step D first): current value is "${input}"`,
     );
   }
-  const rows = parseResultsCsv(await Deno.readTextFile(input));
+  const rows = parseResultsCsv(await Deno.readTextFile(input), input);
   if (rows.length === 0) {
     throw new RangeError(
       `Cannot summarize as the results file has no rows: current value is "${input}"`,
@@ -163,6 +170,7 @@ export async function summarizeRoot(
     }
     return report;
   }
+  await prepareOutputDir(root, { flag: "--root" });
   const groups = summarizeResults(rows);
   const files: string[] = [];
   const write = async (path: string, text: string) => {

@@ -11,6 +11,7 @@ function fake(checkpoint: string, horizon = 4): LoadedPolicy {
     horizon,
     adapter: "test sampler",
     checkpoint,
+    checkpointSha256: "0".repeat(64),
     samplerFor: () => taggingSampler(horizon, 2),
   };
 }

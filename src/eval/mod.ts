@@ -38,3 +38,4 @@ export * from "./scan.ts";
 export * from "./async.ts";
 export * from "./scan_gpu.ts";
 export * from "./async_gpu.ts";
+export * from "./version.ts";

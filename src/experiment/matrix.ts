@@ -1,139 +1,56 @@
 /**
  * Step D: run the matrix profile × method × seed into run folders
- * (`<root>/<profile>/<method>/seed_<n>/{config.json,rollouts.csv,results.csv}`), resumable
- * and shardable, then merge every finished run into `<root>/results_all.csv`.
+ * (`<root>/<profile>/<method>/seed_<n>/{config.json,rollouts.csv,results.csv}`),
+ * resumable, shardable and safe to share between concurrent workers, then
+ * merge the requested runs into `<root>/results_all.csv`.
  *
- * - Resumable: a run whose `results.csv` exists is skipped (unless `force`);
- *   `results.csv` is written last and atomically, so a killed run leaves no
+ * - A run folder knows what it holds: its `config.json` records the run's
+ *   fingerprint (`runFingerprint`). A finished run (`results.csv` present)
+ *   is reused only when its fingerprint matches the request; otherwise the
+ *   matrix refuses, before computing anything, with a `RunConflictError`
+ *   naming the run and the first differing field (unless `force`). A run
+ *   without a fingerprint (made by an older version) is refused the same way.
+ * - Resumable: `results.csv` is written last and atomically, and a run being
+ *   recomputed loses its old `results.csv` first, so a killed run leaves no
  *   results and is redone.
+ * - Concurrent workers: a worker claims a run (`claim.json`, see
+ *   `src/io/claim.ts`) before computing it; runs claimed by another live
+ *   worker are left to it and waited for, a stale claim is taken over. No run
+ *   is computed twice, and each worker ends with the whole matrix merged.
  * - Deterministic: the CSVs are byte-identical on a rerun (no timestamps; the
  *   inference timing goes to `config.json`).
  * - Shards: `shard = { index: i, count: n }` runs every n-th run starting at
- *   i (in profile, method, seed order); every shard merges what exists.
+ *   i (in plan order); each shard merges the requested runs finished so far.
+ * - `results_all.csv` holds exactly the requested runs, in plan order
+ *   (profile, method, seed as given), finished ones only while shards run.
  *
  * @module
  */
-import { join } from "node:path";
-import { writeJsonAtomic, writeTextFileAtomic } from "../io/atomic.ts";
-import { provenance } from "../io/provenance.ts";
 import {
-  CONFIG_FILE,
-  isRunComplete,
-  RESULTS_FILE,
-  ROLLOUTS_FILE,
+  claimFolder,
+  type ClaimOptions,
+  clearStaleClaim,
+} from "../io/claim.ts";
+import {
+  removeRunResults,
   runDirectory,
   type RunKey,
 } from "../io/run_folder.ts";
-import { evaluateAsync } from "../eval/async.ts";
-import type { EvalResult, EvalTask } from "../eval/common.ts";
+import { runFingerprint } from "./fingerprint.ts";
+import { type MatrixPlan, planRuns } from "./matrix_plan.ts";
 import { mergeRuns } from "./merge.ts";
-import { formatResultsCsv, resultRow } from "./results.ts";
-import { formatRolloutsCsv } from "./rollouts.ts";
 import type { ResultRow } from "./results.ts";
-import { evaluateScan } from "../eval/scan.ts";
-import type { EnvStepper } from "../envs/wrapper.ts";
-import type {
-  ChunkSampler,
-  DelayForecaster,
-  DelaySource,
-} from "../eval/types.ts";
+import {
+  checkFinishedRuns,
+  readRunState,
+  runConflict,
+  runLabel,
+} from "./run_check.ts";
+import { computeRun } from "./run_writer.ts";
 
-/**
- * A named delay profile of the matrix.
- *
- * @example
- * ```ts
- * import type { MatrixProfile } from "./matrix.ts";
- * const fixed0: MatrixProfile = { name: "fixed_0", profile: { sampleAt: () => 0 }, config: { kind: "fixed", delay: 0 } };
- * ```
- */
-export interface MatrixProfile {
-  /** Folder and CSV name. */
-  name: string;
-  /** The delay source. */
-  profile: DelaySource;
-  /** Its JSON config, recorded in config.json. */
-  config?: unknown;
-}
-
-/**
- * A named method of the matrix.
- *
- * @example
- * ```ts
- * import type { MatrixMethod } from "./matrix.ts";
- * const zeros: MatrixMethod = {
- *   name: "zeros",
- *   sampler: (req) => Promise.resolve({ chunk: new Float32Array(req.batch * 8) }),
- * };
- * ```
- */
-export interface MatrixMethod {
-  /** Folder and CSV name. */
-  name: string;
-  /** Sampler of this method. */
-  sampler: ChunkSampler;
-  /** Sampler of the first chunk (the seed: naive). @default sampler */
-  initialSampler?: ChunkSampler;
-  /** Its JSON config, recorded in config.json. */
-  config?: unknown;
-  /** Execute with ACT temporal ensembling (method `temporal_ensembling`). */
-  temporalEnsemble?: { decay: number };
-}
-
-/**
- * What to run.
- *
- * @example
- * ```ts
- * import type { MatrixPlan } from "./matrix.ts";
- * const runs = (p: MatrixPlan): number => p.profiles.length * p.methods.length * p.seeds.length;
- * ```
- */
-export interface MatrixPlan {
-  /** Output root, e.g. `exp_runs/tail_v1`. */
-  root: string;
-  /** Task name (the CSV `level` column). */
-  level: string;
-  /** The task. */
-  task: EvalTask;
-  /** Profiles (outer loop). */
-  profiles: readonly MatrixProfile[];
-  /** Methods (middle loop). */
-  methods: readonly MatrixMethod[];
-  /** Seeds (inner loop). */
-  seeds: readonly number[];
-  /** Rollouts per run. */
-  rollouts: number;
-  /** Chunk length H. */
-  horizon: number;
-  /** `scan`: the execute horizon s; `async`: s_min. */
-  executeHorizon: number;
-  /** Evaluator. */
-  evaluator: "scan" | "async";
-  /** Scan only: one delay per iteration (seed) or per environment. @default "shared" */
-  delayMode?: "shared" | "per_env";
-  /** Async only: forecaster factory or oracle. @default "oracle" */
-  forecaster?: "oracle" | ((env: number) => DelayForecaster);
-  /** Async only: what a starved environment executes. @default "hold" */
-  starve?: "hold" | "zero";
-  /** Stepper factory per seed (e.g. a WebGPU `VecEnv`); default: the CPU twin. */
-  makeStepper?: (seed: number) => EnvStepper | Promise<EnvStepper>;
-  /**
-   * An evaluator that runs a whole run elsewhere (e.g. the GPU-fused
-   * `evaluateScanGpu`); returns undefined where it does not apply (then the
-   * CPU-orchestrated evaluator runs). Its name goes into config.json as
-   * `engine`.
-   */
-  fused?: {
-    name: string;
-    run(key: RunKey): Promise<EvalResult> | undefined;
-  };
-  /** Extra resolved configuration written into every config.json. */
-  config?: Record<string, unknown>;
-  /** Adapter name for the provenance. @default "unknown" */
-  adapter?: string;
-}
+export type { MatrixMethod, MatrixPlan, MatrixProfile } from "./matrix_plan.ts";
+export { parseShard, planRuns, scanDelayClip } from "./matrix_plan.ts";
+export { evaluateRun } from "./run_writer.ts";
 
 /**
  * Options for {@linkcode runMatrix}.
@@ -153,6 +70,12 @@ export interface MatrixRunOptions {
   progress?: (line: string) => void;
   /** Directory where git is asked for the commit. @default Deno.cwd() */
   gitCwd?: string;
+  /**
+   * Claims of concurrent workers: when a claim is stale, how often the
+   * holder refreshes it, and how often a worker looks again at runs that
+   * others hold (`pollSeconds`, default 2).
+   */
+  claims?: ClaimOptions & { pollSeconds?: number };
 }
 
 /**
@@ -169,119 +92,14 @@ export interface MatrixReport {
   total: number;
   /** Runs computed now. */
   ran: RunKey[];
-  /** Runs skipped because their results existed. */
+  /** Runs of this shard not computed here: finished with a matching fingerprint, or by another worker. */
   skipped: RunKey[];
   /** Path of the merged `results_all.csv`. */
   resultsAll: string;
-  /** Rows of the merged file. */
+  /** Rows of the merged file: the requested runs finished so far, in plan order. */
   rows: ResultRow[];
-}
-
-function fail(field: string, rule: string, value: unknown): never {
-  throw new RangeError(
-    `Cannot run matrix as ${field} must be ${rule}: current value is ${
-      JSON.stringify(value)
-    }`,
-  );
-}
-
-/**
- * Checks a plan: non-empty, duplicate-free lists, valid seeds and sizes.
- *
- * @param plan The plan.
- * @returns The runs in order (profile, method, seed).
- * @throws {RangeError} Naming the field and value.
- *
- * @example
- * ```ts
- * import { REACH_AROUND } from "../envs/mod.ts";
- * import { resolveProfile } from "../latency/mod.ts";
- * import assert from "node:assert/strict";
- * const zeros = (req: { batch: number }) =>
- *   Promise.resolve({ chunk: new Float32Array(req.batch * 4 * 2) });
- * const config = { kind: "fixed" as const, delay: 1 };
- * const plan = {
- *   root: "unused", level: "reach_around", task: REACH_AROUND,
- *   profiles: [{ name: "fixed_1", profile: resolveProfile(config), config }],
- *   methods: [{ name: "zeros", sampler: zeros }],
- *   seeds: [0, 1], rollouts: 2, horizon: 4, executeHorizon: 1, evaluator: "scan" as const,
- * };
- * import { planRuns } from "./matrix.ts";
- * assert.deepEqual(planRuns(plan).map((k) => k.seed), [0, 1]);
- * assert.throws(() => planRuns({ ...plan, seeds: [] }), RangeError);
- * ```
- */
-export function planRuns(plan: MatrixPlan): RunKey[] {
-  const names = (list: readonly { name: string }[], field: string) => {
-    if (list.length === 0) fail(field, "a non-empty list", []);
-    const seen = new Set<string>();
-    for (const { name } of list) {
-      if (seen.has(name)) fail(field, "free of duplicates", name);
-      seen.add(name);
-    }
-  };
-  names(plan.profiles, "profiles");
-  names(plan.methods, "methods");
-  if (plan.seeds.length === 0) fail("seeds", "a non-empty list", []);
-  if (new Set(plan.seeds).size !== plan.seeds.length) {
-    fail("seeds", "free of duplicates", plan.seeds);
-  }
-  for (const s of plan.seeds) {
-    if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) {
-      fail("seeds", "integers in [0, 2^32)", s);
-    }
-  }
-  if (!Number.isInteger(plan.rollouts) || plan.rollouts < 1) {
-    fail("rollouts", "a positive integer", plan.rollouts);
-  }
-  if (
-    !Number.isInteger(plan.executeHorizon) || plan.executeHorizon < 1 ||
-    plan.executeHorizon > plan.horizon
-  ) {
-    fail(
-      "executeHorizon",
-      `an integer in [1, ${plan.horizon}]`,
-      plan.executeHorizon,
-    );
-  }
-  const runs: RunKey[] = [];
-  for (const p of plan.profiles) {
-    for (const m of plan.methods) {
-      for (const seed of plan.seeds) {
-        const key = { profile: p.name, method: m.name, seed };
-        runDirectory(plan.root, key); // validates folder names
-        runs.push(key);
-      }
-    }
-  }
-  return runs;
-}
-
-/**
- * Parses a shard spec `i/n` (0 ≤ i < n).
- *
- * @param text The spec.
- * @returns `{ index, count }`.
- * @throws {RangeError} If it is not of the form `i/n` with 0 ≤ i < n.
- *
- * @example
- * ```ts
- * import { parseShard } from "./matrix.ts";
- * import assert from "node:assert/strict";
- * assert.deepEqual(parseShard("1/4"), { index: 1, count: 4 });
- * assert.throws(() => parseShard("4/4"), RangeError);
- * ```
- */
-export function parseShard(text: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || !(count >= 1) || !(index < count)) {
-    throw new RangeError(
-      `Cannot parse --shard as it must be i/n with 0 <= i < n: current value is "${text}"`,
-    );
-  }
-  return { index, count };
+  /** Requested runs not in it (other shards not finished yet). */
+  pending: RunKey[];
 }
 
 function fmtDuration(seconds: number): string {
@@ -298,87 +116,16 @@ function fmtDuration(seconds: number): string {
 }
 
 /**
- * Evaluates one run of the plan (no files).
- *
- * @param plan The plan.
- * @param key Profile, method, seed.
- * @returns The evaluation result.
- *
- * @example
- * ```ts
- * import { REACH_AROUND } from "../envs/mod.ts";
- * import { resolveProfile } from "../latency/mod.ts";
- * import assert from "node:assert/strict";
- * const zeros = (req: { batch: number }) =>
- *   Promise.resolve({ chunk: new Float32Array(req.batch * 4 * 2) });
- * const config = { kind: "fixed" as const, delay: 1 };
- * const plan = {
- *   root: "unused", level: "reach_around", task: REACH_AROUND,
- *   profiles: [{ name: "fixed_1", profile: resolveProfile(config), config }],
- *   methods: [{ name: "zeros", sampler: zeros }],
- *   seeds: [0, 1], rollouts: 2, horizon: 4, executeHorizon: 1, evaluator: "scan" as const,
- * };
- * import { evaluateRun } from "./matrix.ts";
- * const result = await evaluateRun(plan, { profile: "fixed_1", method: "zeros", seed: 0 });
- * assert.equal(result.metrics.d_p50, 1);
- * ```
- */
-export async function evaluateRun(
-  plan: MatrixPlan,
-  key: RunKey,
-): Promise<EvalResult> {
-  return (await evaluateRunWithEngine(plan, key)).result;
-}
-
-async function evaluateRunWithEngine(
-  plan: MatrixPlan,
-  key: RunKey,
-): Promise<{ result: EvalResult; engine: string }> {
-  const fused = plan.fused?.run(key);
-  if (fused) return { result: await fused, engine: plan.fused!.name };
-  const p = plan.profiles.find((x) => x.name === key.profile)!;
-  const m = plan.methods.find((x) => x.name === key.method)!;
-  const stepper = plan.makeStepper
-    ? await plan.makeStepper(key.seed)
-    : undefined;
-  const common = {
-    sampler: m.sampler,
-    initialSampler: m.initialSampler,
-    profile: p.profile,
-    seed: key.seed,
-    numEnvs: plan.rollouts,
-    horizon: plan.horizon,
-    stepper,
-    temporalEnsemble: m.temporalEnsemble,
-  };
-  const result = plan.evaluator === "async"
-    ? await evaluateAsync(plan.task, {
-      ...common,
-      sMin: plan.executeHorizon,
-      forecaster: plan.forecaster,
-      starve: plan.starve,
-    })
-    : await evaluateScan(plan.task, {
-      ...common,
-      executeHorizon: plan.executeHorizon,
-      delayMode: plan.delayMode,
-    });
-  return {
-    result,
-    engine: plan.makeStepper
-      ? "cpu-orchestrated, custom stepper"
-      : "cpu-orchestrated",
-  };
-}
-
-/**
- * Runs (this shard of) the matrix, skipping finished runs, then merges all
- * finished runs into `results_all.csv`.
+ * Runs (this shard of) the matrix: checks that finished runs match the
+ * request, computes the others (claiming each, and waiting for runs other
+ * workers hold), then merges the requested runs into `results_all.csv`.
  *
  * @param plan What to run.
- * @param options Force, shard, progress sink.
+ * @param options Force, shard, progress sink, claim timing.
  * @returns What ran, what was skipped, and the merged rows.
  * @throws {RangeError} If the plan is invalid (before anything is written).
+ * @throws {RunConflictError} If a finished run was made with other settings
+ *   or without a fingerprint and `force` is not set (before anything is written).
  *
  * @example
  * ```ts
@@ -399,6 +146,7 @@ async function evaluateRunWithEngine(
  * assert.equal(report.ran.length, 2);
  * const again = await runMatrix(plan, { progress: () => {} }); // finished runs are skipped
  * assert.equal(again.skipped.length, 2);
+ * await assert.rejects(runMatrix({ ...plan, rollouts: 4 }, { progress: () => {} }), /rollouts=2; this request has rollouts=4/);
  * await Deno.remove(plan.root, { recursive: true });
  * ```
  */
@@ -410,94 +158,102 @@ export async function runMatrix(
   const shard = options.shard ?? { index: 0, count: 1 };
   const runs = all.filter((_, i) => i % shard.count === shard.index);
   const progress = options.progress ?? ((l: string) => console.error(l));
+  const force = options.force ?? false;
+  await checkFinishedRuns(plan, { force });
+  const startedAt = Date.now();
   const ran: RunKey[] = [];
   const skipped: RunKey[] = [];
+  const waitingSaid = new Set<number>();
   let spent = 0;
-  for (const [i, key] of runs.entries()) {
-    const label = `${key.profile}/${key.method}/seed_${key.seed}`;
+
+  // Whether a run can be reused: finished with the requested fingerprint
+  // (with force: and finished by another worker since this call started).
+  const reusable = async (key: RunKey): Promise<boolean> => {
+    const state = await readRunState(plan.root, key);
+    if (!state.complete) return false;
+    const conflict = runConflict(plan, { key, state });
+    if (force) return !conflict && state.finishedAt!.getTime() >= startedAt;
+    if (conflict) throw conflict;
+    return true;
+  };
+
+  const runOne = async (i: number): Promise<boolean> => {
+    const key = runs[i]!;
+    const at = `[${i + 1}/${runs.length}] ${runLabel(key)}`;
     const dir = runDirectory(plan.root, key);
-    if (!options.force && await isRunComplete(plan.root, key)) {
+    if (await reusable(key)) {
+      await clearStaleClaim(dir, options.claims); // its holder died after finishing
       skipped.push(key);
       progress(
-        `[${i + 1}/${runs.length}] ${label}: skipped (results.csv exists)`,
+        waitingSaid.has(i)
+          ? `${at}: finished by another worker`
+          : `${at}: skipped (results.csv exists)`,
       );
-      continue;
+      return true;
     }
-    const t0 = performance.now();
-    // EVALUATE
-    const { result, engine } = await evaluateRunWithEngine(plan, key);
-    const wall = (performance.now() - t0) / 1000;
-    const row = resultRow(result.metrics, {
-      profile: key.profile,
-      method: key.method,
-      seed: key.seed,
-      level: plan.level,
-      executeHorizon: plan.executeHorizon,
-      evaluator: plan.evaluator,
-      rollouts: plan.rollouts,
-      horizon: plan.horizon,
-    });
-    // WRITE config.json AND rollouts.csv, THEN results.csv (ITS PRESENCE MARKS THE RUN DONE)
-    const p = plan.profiles.find((x) => x.name === key.profile)!;
-    const m = plan.methods.find((x) => x.name === key.method)!;
-    const config = {
-      run: key,
-      task: plan.level,
-      evaluator: plan.evaluator,
-      rollouts: plan.rollouts,
-      actionChunkSize: plan.horizon,
-      ...(plan.evaluator === "async"
-        ? {
-          sMin: plan.executeHorizon,
-          forecaster: typeof plan.forecaster === "function"
-            ? "custom"
-            : "oracle",
-          starve: plan.starve ?? "hold",
-        }
-        : {
-          executeHorizon: plan.executeHorizon,
-          delayMode: plan.delayMode ?? "shared",
-        }),
-      profile: p.config ?? null,
-      method: m.config ?? null,
-      ...plan.config,
-    };
-    const prov = await provenance(config, {
-      adapter: plan.adapter,
-      cwd: options.gitCwd,
-    });
-    await writeJsonAtomic(join(dir, CONFIG_FILE), {
-      ...prov,
-      engine,
-      timing: {
-        wallSeconds: wall,
-        samplerCalls: result.samplerCalls,
-        samplerSeconds: Number.isFinite(result.samplerSeconds)
-          ? result.samplerSeconds
-          : null,
-        msPerSamplerCall:
-          result.samplerCalls > 0 && Number.isFinite(result.samplerSeconds)
-            ? (1000 * result.samplerSeconds) / result.samplerCalls
-            : null,
-      },
-    });
-    await writeTextFileAtomic(
-      join(dir, ROLLOUTS_FILE),
-      formatRolloutsCsv(result.log),
-    );
-    await writeTextFileAtomic(join(dir, RESULTS_FILE), formatResultsCsv([row]));
-    ran.push(key);
-    spent += wall;
-    const left = runs.length - i - 1;
-    const eta = (spent / ran.length) * left;
-    progress(
-      `[${i + 1}/${runs.length}] ${label}: solved ${
-        row.returned_episode_solved!.toFixed(3)
-      }, p_starve ${row.p_starve!.toFixed(3)} (${fmtDuration(wall)}) ETA ${
-        fmtDuration(eta)
-      }`,
-    );
+    const claim = await claimFolder(dir, options.claims);
+    if ("heldBy" in claim) {
+      if (!waitingSaid.has(i)) {
+        waitingSaid.add(i);
+        const h = claim.heldBy;
+        progress(
+          `${at}: computed by ${
+            h ? `pid ${h.pid} on ${h.host}` : "another worker"
+          }; waiting for it`,
+        );
+      }
+      return false;
+    }
+    try {
+      if (await reusable(key)) {
+        skipped.push(key);
+        progress(`${at}: finished by another worker`);
+        return true;
+      }
+      await removeRunResults(plan.root, key);
+      const { row, wall } = await computeRun(plan, {
+        key,
+        fingerprint: runFingerprint(plan, key),
+        gitCwd: options.gitCwd,
+      });
+      ran.push(key);
+      spent += wall;
+      const left = runs.length - ran.length - skipped.length;
+      progress(
+        `${at}: solved ${row.returned_episode_solved!.toFixed(3)}, p_starve ${
+          row.p_starve!.toFixed(3)
+        } (${fmtDuration(wall)}) ETA ${
+          fmtDuration((spent / ran.length) * left)
+        }`,
+      );
+      return true;
+    } finally {
+      await claim.release();
+    }
+  };
+
+  // RUN, THEN LOOK AGAIN AT RUNS OTHER WORKERS HOLD UNTIL THEY ARE DONE
+  let queue = runs.map((_, i) => i);
+  const pollMs = 1000 * (options.claims?.pollSeconds ?? 2);
+  while (queue.length > 0) {
+    const busy: number[] = [];
+    for (const i of queue) if (!(await runOne(i))) busy.push(i);
+    if (busy.length === queue.length) {
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+    queue = busy;
   }
-  const merged = await mergeRuns(plan.root);
-  return { total: runs.length, ran, skipped, ...merged };
+  const merged = await mergeRuns(plan.root, {
+    runs: all,
+    fingerprint: (key) => runFingerprint(plan, key),
+    partial: true,
+  });
+  return {
+    total: runs.length,
+    ran,
+    skipped,
+    resultsAll: merged.resultsAll,
+    rows: merged.rows,
+    pending: merged.pending,
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * Experiment bookkeeping: the resumable profile × method × seed matrix
- * (`runMatrix`, one run folder with `results.csv` and `config.json` per
- * run), result rows and CSVs in the seed's format, merging, summaries, the
+ * (`runMatrix`, one run folder with `config.json`, `rollouts.csv` and
+ * `results.csv` per run, reused only when its fingerprint matches), result rows and CSVs in the seed's format, merging, summaries, the
  * fixed-delay sweep and loading a policy checkpoint for a task; expert
  * bounds, paired comparisons of success rates and per-step traces.
  *
@@ -28,6 +28,9 @@
  * @module
  */
 export * from "./matrix.ts";
+export { computeRun, type ComputeRunOptions } from "./run_writer.ts";
+export * from "./fingerprint.ts";
+export * from "./run_check.ts";
 export * from "./matrix_method.ts";
 export * from "./fused_engine.ts";
 export * from "./results.ts";

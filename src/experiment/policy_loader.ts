@@ -8,6 +8,7 @@
 import { type BackendName, getBackend } from "../gpu/backend.ts";
 import type { Task } from "../envs/types.ts";
 import { exists } from "../io/atomic.ts";
+import { sha256File } from "../io/hash.ts";
 import { loadCheckpoint } from "../policy/checkpoint.ts";
 import { createNet, type PolicyNet } from "../policy/net.ts";
 import { type MethodName, resolveMethodConfig } from "../rtc/method_config.ts";
@@ -32,6 +33,8 @@ export interface LoadedPolicy {
   adapter: string;
   /** The checkpoint path. */
   checkpoint: string;
+  /** SHA-256 of the checkpoint file's bytes (64 hex digits). */
+  checkpointSha256: string;
   /** A sampler for a method (default method settings). */
   samplerFor(method: MethodName): ChunkSampler;
 }
@@ -86,6 +89,7 @@ export async function loadPolicy(
       `Cannot load policy as the checkpoint file does not exist (train one with deno task train): current value is "${checkpoint}"`,
     );
   }
+  const checkpointSha256 = await sha256File(checkpoint);
   const ckpt = await loadCheckpoint(checkpoint);
   if (
     ckpt.obsDim !== task.spec.obsDim || ckpt.actionDim !== task.spec.actionDim
@@ -106,6 +110,7 @@ export async function loadPolicy(
     horizon: ckpt.config.actionChunkSize,
     adapter: backend.adapterName,
     checkpoint,
+    checkpointSha256,
     samplerFor(m) {
       const method = resolveMethodConfig({ method: m });
       return (req) => sampleChunk(net, req, method);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { cellNumber, formatCsv, parseCsv } from "../io/csv.ts";
+import { formatCsv, parseCsv } from "../io/csv.ts";
 import type { RunMetrics } from "../eval/metrics.ts";
 
 /**
@@ -224,13 +224,60 @@ const STRING_COLUMNS = new Set([
   "delay",
   "evaluator",
 ]);
+const REQUIRED = new Set(SEED_RESULT_COLUMNS);
+const INTEGERS = new Set(RESULT_INTEGER_COLUMNS);
+
+function cellValue(
+  raw: string,
+  column: string,
+  where: string,
+): string | number | undefined {
+  if (raw === "") {
+    if (REQUIRED.has(column)) {
+      throw new SyntaxError(`${where}: column ${column} is empty`);
+    }
+    return undefined;
+  }
+  if (STRING_COLUMNS.has(column)) return raw;
+  const t = raw.trim().toLowerCase();
+  const v = t === "nan"
+    ? NaN
+    : t === "inf" || t === "+inf"
+    ? Infinity
+    : t === "-inf"
+    ? -Infinity
+    : t === ""
+    ? NaN
+    : Number(raw);
+  if (Number.isNaN(v) && t !== "nan") {
+    throw new SyntaxError(
+      `${where}: column ${column} must be a number: current value is ${
+        JSON.stringify(raw)
+      }`,
+    );
+  }
+  if (INTEGERS.has(column) && !Number.isInteger(v)) {
+    throw new SyntaxError(
+      `${where}: column ${column} must be an integer: current value is ${
+        JSON.stringify(raw)
+      }`,
+    );
+  }
+  return v;
+}
 
 /**
- * Parses a `results.csv` / `results_all.csv` (the seed's or this toolkit's).
+ * Parses a `results.csv` / `results_all.csv` (the seed's or this toolkit's),
+ * refusing a damaged file.
  *
  * @param text CSV text.
- * @returns Typed rows (string columns as strings, the rest as numbers).
- * @throws {SyntaxError} If a seed column is missing or a cell is not a number.
+ * @param file The file's name, for messages. @default "results CSV"
+ * @returns Typed rows (string columns as strings, the rest as numbers;
+ *   an empty cell of an added column is left out).
+ * @throws {SyntaxError} `<file>:<line>: <what>`, if a seed column is
+ *   missing, a line has the wrong number of cells or no line break at the
+ *   end of the file, a seed column's cell is empty, or a cell is not a
+ *   number (`nan`, `inf` accepted) or not an integer where one is due.
  *
  * @example
  * ```ts
@@ -239,26 +286,30 @@ const STRING_COLUMNS = new Set([
  * const header = "profile,method,seed,level,delay,execute_horizon,d_p50,d_p95,d_p99,max_ddelta_action,max_delta_action,p_violate,returned_episode_lengths,returned_episode_returns,returned_episode_solved";
  * const rows = parseResultsCsv(`${header}\np,m,0,l,profile,1,0.0,1.0,4.0,1,1,0.5,10,1,0\n`);
  * assert.equal(rows[0]!.d_p99, 4);
+ * assert.throws(() => parseResultsCsv(`${header}\np,m,0,l,profile,1,0.0\n`, "r.csv"), /^SyntaxError: r\.csv:2: line has 7 cells/);
  * ```
  */
-export function parseResultsCsv(text: string): ResultRow[] {
-  const { columns, rows } = parseCsv(text);
+export function parseResultsCsv(
+  text: string,
+  file = "results CSV",
+): ResultRow[] {
+  const { columns, rows, lines } = parseCsv(text, {
+    file,
+    requireFinalNewline: true,
+  });
   for (const c of SEED_RESULT_COLUMNS) {
     if (!columns.includes(c)) {
       throw new SyntaxError(
-        `Cannot read results CSV as column ${c} is missing: found ${
-          columns.join(",")
-        }`,
+        `${file}:1: column ${c} is missing: found ${columns.join(",")}`,
       );
     }
   }
-  return rows.map((raw) => {
+  return rows.map((raw, i) => {
     const row: Record<string, string | number> = {};
+    const where = `${file}:${lines[i]}`;
     for (const c of columns) {
-      if (STRING_COLUMNS.has(c)) row[c] = raw[c] ?? "";
-      else if (raw[c] !== undefined && raw[c] !== "") {
-        row[c] = cellNumber(raw, c);
-      }
+      const v = cellValue(raw[c]!, c, where);
+      if (v !== undefined) row[c] = v;
     }
     return row as ResultRow;
   });

@@ -89,7 +89,8 @@ export function formatRolloutsCsv(log: RolloutLog): string {
  * @param text CSV text.
  * @param file The file's name, for messages.
  * @returns The outcomes.
- * @throws {SyntaxError} Naming the file and line, if a column is missing, a
+ * @throws {SyntaxError} `<file>:<line>: <what>`, if a column is missing, a
+ *   line has the wrong number of cells or the last one no line break, a
  *   cell is empty or not a number, `solved` is not 0 or 1, or the rollout
  *   indices are not 0, 1, 2, ... in order.
  *
@@ -101,13 +102,14 @@ export function formatRolloutsCsv(log: RolloutLog): string {
  * ```
  */
 export function parseRolloutsCsv(text: string, file: string): RolloutOutcomes {
-  const { columns, rows } = parseCsv(text);
+  const { columns, rows, lines } = parseCsv(text, {
+    file,
+    requireFinalNewline: true,
+  });
   const missing = ROLLOUT_COLUMNS.filter((c) => !columns.includes(c));
   if (missing.length > 0) {
     throw new SyntaxError(
-      `Cannot read ${file} as column ${missing[0]} is missing: found ${
-        columns.join(",")
-      }`,
+      `${file}:1: column ${missing[0]} is missing: found ${columns.join(",")}`,
     );
   }
   const n = rows.length;
@@ -119,13 +121,13 @@ export function parseRolloutsCsv(text: string, file: string): RolloutOutcomes {
     maxDdeltaFirst: new Float64Array(n),
   };
   rows.forEach((row, i) => {
-    const line = i + 2;
+    const line = lines[i]!;
     const num = (c: string): number => {
       const cell = row[c];
       const v = cell === undefined || cell === "" ? NaN : Number(cell);
       if (!Number.isFinite(v)) {
         throw new SyntaxError(
-          `Cannot read ${file} as line ${line} column ${c} must be a number: current value is "${
+          `${file}:${line}: column ${c} must be a number: current value is "${
             cell ?? ""
           }"`,
         );
@@ -134,13 +136,13 @@ export function parseRolloutsCsv(text: string, file: string): RolloutOutcomes {
     };
     if (num("rollout") !== i) {
       throw new SyntaxError(
-        `Cannot read ${file} as line ${line} must hold rollout ${i}: current value is ${row.rollout}`,
+        `${file}:${line}: the line must hold rollout ${i}: current value is ${row.rollout}`,
       );
     }
     const s = num("solved");
     if (s !== 0 && s !== 1) {
       throw new SyntaxError(
-        `Cannot read ${file} as line ${line} column solved must be 0 or 1: current value is ${s}`,
+        `${file}:${line}: column solved must be 0 or 1: current value is ${s}`,
       );
     }
     out.solved[i] = s;

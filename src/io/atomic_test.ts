@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { exists, writeJsonAtomic, writeTextFileAtomic } from "./atomic.ts";
+import {
+  exists,
+  removeStaleTempFiles,
+  writeJsonAtomic,
+  writeTextFileAtomic,
+} from "./atomic.ts";
 
 Deno.test("writeTextFileAtomic() replaces the file and leaves no temporary file", async () => {
   const dir = await Deno.makeTempDir();
@@ -39,6 +44,51 @@ Deno.test("writeJsonAtomic() writes indented JSON; mkdirs: false requires the fo
       Deno.errors.NotFound,
     );
     assert.equal(await exists(`${dir}/missing`), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("removeStaleTempFiles() removes what dead writers of this host left, and old ones of any host, and nothing else", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["eval", ""],
+      stdout: "null",
+    }).spawn();
+    await child.status;
+    await Deno.mkdir(`${dir}/a/b`, { recursive: true });
+    const tag = (await import("./_process.ts")).hostTag();
+    const files = {
+      dead: `${dir}/a/results.csv.${tag}-${child.pid}.1.ab.tmp`,
+      live: `${dir}/a/results.csv.${tag}-${Deno.pid}.2.ab.tmp`,
+      otherHost: `${dir}/a/config.json.0badc0de-${child.pid}.1.ff.tmp`,
+      otherHostOld: `${dir}/a/b/rollouts.csv.0badc0de-1.1.ff.tmp`,
+      oldFormatOld: `${dir}/results_all.csv.${child.pid}.4.99.tmp`,
+      oldFormatNew: `${dir}/summary.csv.${child.pid}.5.99.tmp`,
+      notOurs: `${dir}/a/notes.tmp`,
+    };
+    for (const f of Object.values(files)) await Deno.writeTextFile(f, "");
+    const old = new Date(Date.now() - 2 * 3600 * 1000);
+    for (const f of [files.otherHostOld, files.oldFormatOld]) {
+      await Deno.utime(f, old, old);
+    }
+    const removed = await removeStaleTempFiles(dir);
+    assert.deepEqual(
+      removed.sort(),
+      [files.dead, files.otherHostOld, files.oldFormatOld].sort(),
+    );
+    for (
+      const f of [
+        files.live,
+        files.otherHost,
+        files.oldFormatNew,
+        files.notOurs,
+      ]
+    ) {
+      assert.ok(await exists(f), f);
+    }
+    assert.deepEqual(await removeStaleTempFiles(`${dir}/missing`), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -9,9 +9,9 @@ import * as dsv from "d3-dsv";
 import { formatPythonFloat } from "./format.ts";
 
 // d3-dsv ships no type declarations; these are the two functions used.
-const { csvFormatRow, csvParse } = dsv as unknown as {
+const { csvFormatRow, csvParseRows } = dsv as unknown as {
   csvFormatRow(row: readonly string[]): string;
-  csvParse(text: string): Record<string, string>[] & { columns: string[] };
+  csvParseRows(text: string): string[][];
 };
 
 /**
@@ -123,16 +123,43 @@ export function formatCsv(
 export interface ParsedCsv {
   /** Column names in file order. */
   columns: string[];
-  /** Rows, cells as the raw strings. */
+  /** Rows, cells as the raw strings (every column present). */
   rows: Record<string, string>[];
+  /** The line (1-based) on which each row starts. */
+  lines: number[];
 }
 
 /**
- * Parses CSV text (with a header row) into raw string cells.
+ * Options for {@linkcode parseCsv}.
+ *
+ * @example
+ * ```ts
+ * import type { ParseCsvOptions } from "./csv.ts";
+ * const options: ParseCsvOptions = { file: "results.csv", requireFinalNewline: true };
+ * ```
+ */
+export interface ParseCsvOptions {
+  /** The file's name, for messages. @default "CSV" */
+  file?: string;
+  /**
+   * Refuse text whose last line has no line break: the toolkit ends every
+   * line it writes, so a missing one means the file was cut short.
+   * @default false
+   */
+  requireFinalNewline?: boolean;
+}
+
+/**
+ * Parses CSV text (with a header row) into raw string cells, refusing a
+ * damaged file: every line must have as many cells as the header, and
+ * column names must be distinct. Empty lines are skipped.
  *
  * @param text The CSV text.
- * @returns Header and rows.
- * @throws {SyntaxError} If the text has no header.
+ * @param options The file name for messages; whether the last line must be terminated.
+ * @returns Header, rows and their line numbers.
+ * @throws {SyntaxError} `<file>:<line>: <what>`, if the text is empty, a line
+ *   has the wrong number of cells, a column name repeats, or (with
+ *   `requireFinalNewline`) the last line is not terminated.
  *
  * @example
  * ```ts
@@ -141,19 +168,57 @@ export interface ParsedCsv {
  * const { columns, rows } = parseCsv("a,b\n1,x\n");
  * assert.deepEqual(columns, ["a", "b"]);
  * assert.equal(rows[0]!.b, "x");
+ * assert.throws(() => parseCsv("a,b\n1,x\n2\n", { file: "t.csv" }), /^SyntaxError: t\.csv:3: line has 1 cell, the header has 2$/);
  * ```
  */
-export function parseCsv(text: string): ParsedCsv {
+export function parseCsv(
+  text: string,
+  options: ParseCsvOptions = {},
+): ParsedCsv {
+  const file = options.file ?? "CSV";
   if (text.trim() === "") {
+    throw new SyntaxError(`${file}:1: the file is empty (no header row)`);
+  }
+  const records = csvParseRows(text);
+  const columns = records[0]!;
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c)) {
+      throw new SyntaxError(
+        `${file}:1: column ${c} appears twice in the header`,
+      );
+    }
+    seen.add(c);
+  }
+  const rows: Record<string, string>[] = [];
+  const lines: number[] = [];
+  let line = 1;
+  for (const [k, record] of records.entries()) {
+    const at = line;
+    for (const cell of record) line += cell.split("\n").length - 1;
+    line++;
+    if (k === 0 || (record.length === 1 && record[0] === "")) continue;
+    if (record.length !== columns.length) {
+      const n = record.length;
+      throw new SyntaxError(
+        `${file}:${at}: line has ${n} cell${
+          n === 1 ? "" : "s"
+        }, the header has ${columns.length}`,
+      );
+    }
+    const row: Record<string, string> = {};
+    columns.forEach((c, j) => (row[c] = record[j]!));
+    rows.push(row);
+    lines.push(at);
+  }
+  if (options.requireFinalNewline && !text.endsWith("\n")) {
     throw new SyntaxError(
-      "Cannot parse CSV as the text is empty: no header row",
+      `${file}:${
+        line - 1
+      }: the last line has no line break (the file is cut short)`,
     );
   }
-  const parsed = csvParse(text);
-  return {
-    columns: [...parsed.columns],
-    rows: parsed.map((r) => ({ ...r })),
-  };
+  return { columns, rows, lines };
 }
 
 /**

@@ -5,6 +5,7 @@
  * @module
  */
 import { join } from "node:path";
+import { faultPoint } from "./_fault.ts";
 import { exists } from "./atomic.ts";
 
 /**
@@ -118,6 +119,41 @@ export function runDirectory(root: string, key: RunKey): string {
  */
 export function isRunComplete(root: string, key: RunKey): Promise<boolean> {
   return exists(join(runDirectory(root, key), RESULTS_FILE));
+}
+
+/**
+ * Marks a run unfinished by removing its `results.csv` (if any): done before
+ * a run is recomputed, so that a process killed while writing the new files
+ * cannot leave the old results beside the new `config.json`.
+ *
+ * @param root The matrix root.
+ * @param key Profile, method, seed.
+ * @returns Whether a `results.csv` was removed.
+ *
+ * @example
+ * ```ts
+ * import { isRunComplete, removeRunResults } from "./run_folder.ts";
+ * import assert from "node:assert/strict";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/p/m/seed_0`, { recursive: true });
+ * await Deno.writeTextFile(`${dir}/p/m/seed_0/results.csv`, "a\n1\n");
+ * assert.equal(await removeRunResults(dir, { profile: "p", method: "m", seed: 0 }), true);
+ * assert.equal(await isRunComplete(dir, { profile: "p", method: "m", seed: 0 }), false);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function removeRunResults(
+  root: string,
+  key: RunKey,
+): Promise<boolean> {
+  try {
+    await Deno.remove(join(runDirectory(root, key), RESULTS_FILE));
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+  faultPoint();
+  return true;
 }
 
 /**

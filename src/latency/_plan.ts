@@ -26,6 +26,12 @@ export const DROP_TRIES = 8;
 export const MAX_DELAY = 1073741824;
 /** 2^24: the number of 24-bit uniform words. */
 export const ONE = 16777216;
+/** Most entries of a table (finite law, replay trace); WGSL embeds it as an array. */
+export const MAX_TABLE = 65536;
+/** Most samples of an iid trace (2^24: beyond, the 24-bit pick cannot reach each sample). */
+export const MAX_TRACE = ONE;
+/** Most transforms of a profile. */
+export const MAX_TRANSFORMS = 64;
 
 /** A finite distribution: value k when `v < thresholds[k]` (first such k). */
 export interface Finite {

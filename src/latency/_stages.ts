@@ -1,8 +1,9 @@
 // Validation of the `transforms` list of a profile config into plan stages
 // (see `_plan.ts` for the block allocation of each stage).
 
-import { type Finite, ONE, type Stage } from "./_plan.ts";
+import { type Finite, MAX_TRANSFORMS, ONE, type Stage } from "./_plan.ts";
 import {
+  checkLength,
   checkNum,
   expectObject,
   fieldError,
@@ -28,6 +29,7 @@ export function resolveStages(
   if (!Array.isArray(raw)) {
     throw fieldError(TypeError, what, "transforms", "an array", raw);
   }
+  checkLength(raw.length, MAX_TRANSFORMS, what, "transforms");
   const stages: Stage[] = [];
   const configs: TransformConfig[] = [];
   let width = 1;

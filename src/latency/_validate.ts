@@ -115,13 +115,29 @@ export function num(
   return checkNum(value, rule, what, prefix + key);
 }
 
-/** Reads a required non-empty array of numbers. */
+/** Throws a RangeError unless `length` is at most `max` (the limit in the message). */
+export function checkLength(
+  length: number,
+  max: number,
+  what: string,
+  field: string,
+  qualifier = "",
+): void {
+  if (length > max) {
+    throw new RangeError(
+      `Cannot create ${what} as ${field} must have at most ${max} entries${qualifier}: current length is ${length}`,
+    );
+  }
+}
+
+/** Reads a required non-empty array of numbers (at most `maxLength` of them). */
 export function numArray(
   obj: Record<string, unknown>,
   key: string,
   rule: NumRule,
   what: string,
   prefix = "",
+  maxLength = Infinity,
 ): number[] {
   const value = obj[key];
   if (!Array.isArray(value)) {
@@ -136,6 +152,7 @@ export function numArray(
   if (value.length === 0) {
     throw fieldError(RangeError, what, prefix + key, "non-empty", value);
   }
+  checkLength(value.length, maxLength, what, prefix + key);
   return value.map((v, i) => checkNum(v, rule, what, `${prefix}${key}[${i}]`));
 }
 

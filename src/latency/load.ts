@@ -7,13 +7,10 @@
  * @module
  */
 
-// d3-dsv (npm:d3-dsv@3.0.2 via the import map) ships no types.
-import { csvParse as csvParseUntyped } from "d3-dsv";
+import { parseCsv } from "../io/csv.ts";
+import { parseJsonText } from "../io/json.ts";
 import { resolveProfile } from "./resolve.ts";
 import type { ProfileConfig } from "./types.ts";
-
-type CsvRows = Record<string, string | undefined>[] & { columns: string[] };
-const csvParse = csvParseUntyped as (text: string) => CsvRows;
 
 /** Options of {@linkcode loadTraceCsv}. */
 export interface TraceOptions {
@@ -37,7 +34,8 @@ function isAbsolute(path: string): boolean {
  * @param options Which column.
  * @returns The values, in file order.
  * @throws {TypeError} If the column is missing (the message lists the columns).
- * @throws {SyntaxError} If a cell is not a finite number (names file, row, column).
+ * @throws {SyntaxError} `<file>:<line>: <what>`, if a line has the wrong
+ *   number of cells or a cell of the column is not a finite number.
  *
  * @example
  * ```ts
@@ -53,22 +51,24 @@ export async function loadTraceCsv(
   options: TraceOptions = {},
 ): Promise<number[]> {
   const column = options.column ?? "latency_ms";
-  const rows = csvParse(await Deno.readTextFile(path));
-  if (!rows.columns.includes(column)) {
+  const { columns, rows, lines } = parseCsv(await Deno.readTextFile(path), {
+    file: path,
+  });
+  if (!columns.includes(column)) {
     throw new TypeError(
       `Cannot load trace ${path} as column must be one of ${
-        rows.columns.join(", ")
+        columns.join(", ")
       }: current value is ${JSON.stringify(column)}`,
     );
   }
   return rows.map((row, i) => {
-    const cell = (row[column] ?? "").trim();
+    const cell = row[column]!.trim();
     const value = cell === "" ? NaN : Number(cell);
     if (!Number.isFinite(value)) {
       throw new SyntaxError(
-        `Cannot load trace ${path} as row ${
-          i + 2
-        } column ${column} must be a finite number: current value is ${
+        `${path}:${
+          lines[i]
+        }: column ${column} must be a finite number: current value is ${
           JSON.stringify(cell)
         }`,
       );
@@ -84,7 +84,7 @@ export async function loadTraceCsv(
  *
  * @param path The JSON file.
  * @returns Validated configs by name (JSON-serialisable, traces inlined).
- * @throws {SyntaxError} If the file is not JSON (names the file).
+ * @throws {SyntaxError} If the file is not JSON (`<file>:<line>: invalid JSON (...)`).
  * @throws {TypeError | RangeError} If a profile is invalid; the message names
  *   the file, the profile and the field.
  *
@@ -102,17 +102,7 @@ export async function loadTraceCsv(
 export async function loadProfiles(
   path: string,
 ): Promise<Record<string, ProfileConfig>> {
-  const text = await Deno.readTextFile(path);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new SyntaxError(
-      `Cannot load profiles from ${path} as it is not valid JSON: ${
-        (err as Error).message
-      }`,
-    );
-  }
+  const data = parseJsonText(await Deno.readTextFile(path), path);
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new TypeError(
       `Cannot load profiles from ${path} as it must hold an object mapping names to profile configs: current value is ${

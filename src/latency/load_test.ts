@@ -36,9 +36,24 @@ Deno.test("loadTraceCsv() names the file, column and row of bad input", async ()
     (e: Error) =>
       e instanceof SyntaxError &&
       e.message.includes(
-        'bad_trace.csv as row 3 column latency_ms must be a finite number: current value is "oops"',
+        'bad_trace.csv:3: column latency_ms must be a finite number: current value is "oops"',
       ),
   );
+});
+
+Deno.test("loadTraceCsv() refuses a line with a missing cell, naming the file and line", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${tmp}/cut.csv`, "t,latency_ms\n0,41.5\n1\n");
+    await assert.rejects(
+      () => loadTraceCsv(`${tmp}/cut.csv`),
+      (e: Error) =>
+        e instanceof SyntaxError &&
+        e.message === `${tmp}/cut.csv:3: line has 1 cell, the header has 2`,
+    );
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
 });
 
 Deno.test("loadProfiles() validates every profile and inlines trace_csv", async () => {
@@ -80,7 +95,7 @@ Deno.test("loadProfiles() errors name the file, the profile and the field", asyn
     () => loadProfiles(`${DIR}trace.csv`),
     (e: Error) =>
       e instanceof SyntaxError &&
-      e.message.includes(`${DIR}trace.csv as it is not valid JSON`),
+      e.message.startsWith(`${DIR}trace.csv: invalid JSON (`),
   );
   const tmp = await Deno.makeTempDir();
   try {

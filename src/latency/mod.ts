@@ -17,6 +17,7 @@
  */
 export * from "./types.ts";
 export * from "./resolve.ts";
+export * from "./max_delay.ts";
 export * from "./transforms.ts";
 export * from "./presets.ts";
 export * from "./stats.ts";

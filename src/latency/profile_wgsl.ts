@@ -10,6 +10,7 @@ import {
   DROP_TRIES,
   type Finite,
   MAX_DELAY,
+  MAX_TABLE,
   type Plan,
   PLANS,
 } from "./_plan.ts";
@@ -17,7 +18,8 @@ import { resolveProfile } from "./resolve.ts";
 import type { DelayProfile, ProfileConfig } from "./types.ts";
 
 /**
- * Largest table (replay trace or finite law) embedded into WGSL.
+ * Largest table (replay trace or finite law) embedded into WGSL; profiles
+ * with larger ones are refused by `resolveProfile` (`PROFILE_LIMITS`).
  *
  * @example
  * ```ts
@@ -27,7 +29,7 @@ import type { DelayProfile, ProfileConfig } from "./types.ts";
  * assert.throws(() => profileWgsl({ kind: "empirical", dt_ms: 20, samples_ms, mode: "replay" }), RangeError);
  * ```
  */
-export const MAX_WGSL_TABLE = 65536;
+export const MAX_WGSL_TABLE: number = MAX_TABLE;
 
 const f32Bits = new DataView(new ArrayBuffer(4));
 

@@ -29,6 +29,9 @@ import { resolveStages } from "./_stages.ts";
 import {
   type BaseSpec,
   type Finite,
+  MAX_TABLE,
+  MAX_TRACE,
+  MAX_TRANSFORMS,
   msToSteps,
   ONE,
   type Plan,
@@ -36,6 +39,7 @@ import {
   thresholdsOf,
 } from "./_plan.ts";
 import {
+  checkLength,
   checkSum,
   choice,
   expectObject,
@@ -61,6 +65,36 @@ const POS = { gt: 0 };
 const NONNEG = { min: 0 };
 const f = Math.fround;
 
+/**
+ * Size limits of a profile config, checked by {@linkcode resolveProfile}:
+ * `tableEntries` bounds a finite law (`delays`, `base_delays`, the distinct
+ * step delays of an iid `empirical` trace) and a replayed trace (the WGSL
+ * sampler embeds them as arrays); `traceSamples` bounds an iid trace (its
+ * sample is picked with a 24-bit word); `transforms` bounds the pipeline.
+ *
+ * @example
+ * ```ts
+ * import { PROFILE_LIMITS } from "./resolve.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(PROFILE_LIMITS.tableEntries, 65536);
+ * ```
+ */
+export const PROFILE_LIMITS: Readonly<{
+  tableEntries: number;
+  traceSamples: number;
+  transforms: number;
+}> = Object.freeze({
+  tableEntries: MAX_TABLE,
+  traceSamples: MAX_TRACE,
+  transforms: MAX_TRANSFORMS,
+});
+
+function maxOf(values: readonly number[]): number {
+  let m = -Infinity;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}
+
 function finiteOf(delays: number[], probs: number[]): Finite {
   return { values: Int32Array.from(delays), thresholds: thresholdsOf(probs) };
 }
@@ -71,8 +105,8 @@ function probsPair(
   pKey: string,
   what: string,
 ): [number[], number[]] {
-  const delays = numArray(c, dKey, STEP, what);
-  const probs = numArray(c, pKey, PROB, what);
+  const delays = numArray(c, dKey, STEP, what, "", MAX_TABLE);
+  const probs = numArray(c, pKey, PROB, what, "", MAX_TABLE);
   if (probs.length !== delays.length) {
     throw new RangeError(
       `Cannot create ${what} as ${pKey} must have the length of ${dKey} (${delays.length}): current length is ${probs.length}`,
@@ -118,7 +152,7 @@ function resolveBase(
       return {
         base: { type: "finite", ...finiteOf(delays, probs) },
         mixtureBase: null,
-        maxBase: Math.max(...delays),
+        maxBase: maxOf(delays),
       };
     }
     case "mixture": {
@@ -132,7 +166,7 @@ function resolveBase(
       return {
         base: { type: "finite", ...finiteOf([dSpike, ...delays], all) },
         mixtureBase: finiteOf(delays, probs),
-        maxBase: Math.max(...delays),
+        maxBase: maxOf(delays),
       };
     }
     case "lognormal": {
@@ -185,9 +219,18 @@ function resolveBase(
           undefined,
         );
       }
-      const ms = numArray(c, "samples_ms", NONNEG, what);
       const mode = choice(c, "mode", ["iid", "replay"], "iid", what);
       const phase = choice(c, "phase", ["random", "zero"], "random", what);
+      if (mode === "replay" && Array.isArray(c.samples_ms)) {
+        checkLength(
+          c.samples_ms.length,
+          MAX_TABLE,
+          what,
+          "samples_ms",
+          " in replay mode",
+        );
+      }
+      const ms = numArray(c, "samples_ms", NONNEG, what, "", MAX_TRACE);
       const steps = Int32Array.from(ms, (x) => msToSteps(x, dt));
       if (mode === "replay") {
         return {
@@ -205,6 +248,11 @@ function resolveBase(
         if (k + 1 < sorted.length && sorted[k + 1] === sorted[k]) continue;
         values.push(sorted[k]!);
         thresholds.push(Math.ceil(((k + 1) * ONE) / sorted.length));
+      }
+      if (values.length > MAX_TABLE) {
+        throw new RangeError(
+          `Cannot create ${what} as samples_ms must have at most ${MAX_TABLE} distinct delays (ceil(ms / dt_ms)) in iid mode: current count is ${values.length}`,
+        );
       }
       return {
         base: {

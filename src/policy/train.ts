@@ -289,7 +289,9 @@ export async function trainPolicy(
     params = r.params;
     net.setParams(params);
     if (await exists(lossPath!)) {
-      csvRows = parseCsv(await Deno.readTextFile(lossPath!)).rows
+      csvRows = parseCsv(await Deno.readTextFile(lossPath!), {
+        file: lossPath!,
+      }).rows
         .map((row) =>
           Object.fromEntries(LOSS_COLUMNS.map((c) => [c, Number(row[c])]))
         )
