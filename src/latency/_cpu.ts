@@ -42,15 +42,22 @@ function boxMuller(wa: number, wb: number): number {
   );
 }
 
+/** Steps of a drawn latency: `ceil((ms · scale) / dt)` in float32 (no product at scale 1). */
+function msSteps(ms: number, scale: number, dt: number): number {
+  const scaled = scale === 1 ? ms : f(ms * scale);
+  return Math.min(MAX_DELAY, Math.ceil(f(scaled / dt)));
+}
+
 function lognormalSteps(
   z: number,
   median: number,
   sigma: number,
   offset: number,
+  scale: number,
   dt: number,
 ): number {
   const ms = f(offset + f(median * f(Math.exp(f(sigma * z)))));
-  return Math.min(MAX_DELAY, Math.ceil(f(ms / dt)));
+  return msSteps(ms, scale, dt);
 }
 
 function baseDraw(plan: Plan): Draw {
@@ -68,7 +75,7 @@ function baseDraw(plan: Plan): Draw {
         const u1 = f(((words[i & 3]! >>> 8) + 1) * SCALE);
         const e = f(Math.exp(f(f(Math.log(u1)) * base.negInvAlpha)));
         const ms = f(base.offset + f(base.scale * e));
-        return Math.min(MAX_DELAY, Math.ceil(f(ms / base.dt)));
+        return msSteps(ms, base.latencyScale, base.dt);
       };
     case "lognormal":
       return (seed, stream, i, block) => {
@@ -80,15 +87,17 @@ function baseDraw(plan: Plan): Draw {
           base.median,
           base.sigma,
           base.offset,
+          base.latencyScale,
           base.dt,
         );
       };
     case "replay": {
       const n = base.steps.length;
-      return (seed, stream, i) => {
+      // Copy block b starts at its own phase (block 0: counter 0, or zero).
+      return (seed, stream, i, block) => {
         let phase = 0;
-        if (base.randomPhase) {
-          pcg4d(seed, stream, 0, BLOCK_PHASE, words);
+        if (base.randomPhase || block !== 0) {
+          pcg4d(seed, stream, block, BLOCK_PHASE, words);
           phase = Math.floor(((words[0]! >>> 8) * n) / ONE);
         }
         return base.steps[((i % n) + phase) % n]!;
@@ -129,7 +138,14 @@ function baseDraw(plan: Plan): Draw {
         pcg4d(seed, stream, Math.floor(i / 2), block, words);
         const o = (i & 1) * 2;
         const z = boxMuller(words[o]!, words[o + 1]!);
-        return lognormalSteps(z, law.median, law.sigma, 0, base.dt);
+        return lognormalSteps(
+          z,
+          law.median,
+          law.sigma,
+          0,
+          base.latencyScale,
+          base.dt,
+        );
       };
     }
   }

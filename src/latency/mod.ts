@@ -22,3 +22,4 @@ export * from "./presets.ts";
 export * from "./stats.ts";
 export * from "./forecast.ts";
 export * from "./load.ts";
+export * from "./scale.ts";
