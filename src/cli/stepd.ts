@@ -40,7 +40,14 @@ import { formatResultsCsv, type ResultRow } from "../experiment/results.ts";
 import { loadPolicy } from "../experiment/policy_loader.ts";
 import { defaultCheckpoint, stepVariant } from "./checkpoints.ts";
 import { fusedEngine, isFusable } from "../experiment/fused_engine.ts";
-import { matrixMethod } from "../experiment/matrix_method.ts";
+import {
+  LATENCY_COST_MODELS,
+  type LatencyCostModel,
+  matrixMethod,
+  methodLatencyCost,
+} from "../experiment/matrix_method.ts";
+import type { CostNet } from "../rtc/method_cost.ts";
+import { resolveModelConfig, SMALL_MODEL_CONFIG } from "../policy/config.ts";
 import type { ChunkSampler } from "../eval/types.ts";
 
 /**
@@ -72,6 +79,8 @@ export interface StepDDefaults {
   out: string;
   /** Async forecaster. */
   forecaster: string;
+  /** Latency cost model of cost-coupled latency (`none` or `flops`). @default "none" */
+  latencyCost?: LatencyCostModel;
 }
 
 /**
@@ -119,6 +128,11 @@ Options:
   --delay-mode shared|per_env   scan: one delay per iteration or per environment (default shared)
   --forecaster <spec>      async: oracle, buffer_max:<b>, quantile:<q>:<window> (default ${d.forecaster})
   --starve hold|zero       async: action while starved (default hold)
+  --latency-cost none|flops  cost-coupled latency: flops scales each method's delays by
+                           its FLOPs per chunk over naive's (realtime ~1.38, bid 16;
+                           docs/SEMANTICS.md §8); none draws the profile as is (default ${
+    d.latencyCost ?? "none"
+  })
   --checkpoint <path>      policy of a single task (default exp_runs/checkpoints/<task>/plain_h4.safetensors,
                            the seed's chunk length H = 4, where it exists, else plain.safetensors, H = 8)
   --backend cpu|webgpu|native|auto   policy backend (default: WebGPU if an adapter exists)
@@ -234,6 +248,7 @@ export async function stepDMain(
         "delay-mode": { type: "string", default: "shared" },
         forecaster: { type: "string", default: d.forecaster },
         starve: { type: "string", default: "hold" },
+        "latency-cost": { type: "string", default: d.latencyCost ?? "none" },
         checkpoint: { type: "string" },
         backend: { type: "string" },
         "env-backend": { type: "string", default: "auto" },
@@ -305,6 +320,11 @@ export async function stepDMain(
       ] as const,
     );
     const fspec: ForecasterSpec = parseForecaster(values.forecaster);
+    const latencyCost = parseChoice(
+      values["latency-cost"],
+      "--latency-cost",
+      LATENCY_COST_MODELS,
+    );
     shard = values.shard === undefined ? undefined : parseShard(values.shard);
     force = values.force;
     const backendName = values.backend === undefined
@@ -352,6 +372,17 @@ export async function stepDMain(
         );
       }
       const naive = samplerFor("naive");
+      // COST-COUPLED LATENCY: EACH METHOD'S FLOPS OVER NAIVE'S (TEST SAMPLERS: THE SMALL MODEL)
+      const costNet: CostNet = net ?? {
+        config: resolveModelConfig({
+          ...SMALL_MODEL_CONFIG,
+          actionChunkSize: horizon,
+        }),
+        obsDim: task.spec.obsDim,
+        actionDim: task.spec.actionDim,
+      };
+      const costOf = (m: MethodName) =>
+        methodLatencyCost(m, { model: latencyCost, net: costNet });
       // WHERE ENVIRONMENTS RUN: GPU-FUSED EVALUATOR OR CPU TWIN
       const gpuNet = net?.backend === "webgpu" ? net : undefined;
       if (envChoice === "webgpu" && !gpuNet) {
@@ -369,6 +400,9 @@ export async function stepDMain(
         delayMode,
         forecaster: fspec,
         starve,
+        latencyScale: Object.fromEntries(
+          methodNames.map((m) => [m, costOf(m)?.scale ?? 1]),
+        ),
       };
       if (useFused && engine && plans.length === 0) {
         const cpuOnly = methodNames.filter((m) => !isFusable(m, engine));
@@ -390,6 +424,7 @@ export async function stepDMain(
         methods: methodNames.map((m) => ({
           ...matrixMethod(m, samplerFor),
           initialSampler: naive,
+          latencyCost: costOf(m),
         })),
         seeds,
         rollouts,

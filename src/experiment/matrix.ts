@@ -32,6 +32,8 @@ import { formatRolloutsCsv } from "./rollouts.ts";
 import type { ResultRow } from "./results.ts";
 import { evaluateScan } from "../eval/scan.ts";
 import type { EnvStepper } from "../envs/wrapper.ts";
+import { scaleProfile } from "../latency/scale.ts";
+import type { ProfileConfig } from "../latency/types.ts";
 import type {
   ChunkSampler,
   DelayForecaster,
@@ -79,6 +81,13 @@ export interface MatrixMethod {
   config?: unknown;
   /** Execute with ACT temporal ensembling (method `temporal_ensembling`). */
   temporalEnsemble?: { decay: number };
+  /**
+   * Cost-coupled latency: every delay is the profile's draw with its latency
+   * scaled by `scale` (`scaleProfile`; the profile needs its `config`),
+   * recorded in config.json as `latency_scale` and `latency_cost`.
+   * @default undefined (the profile's draws as they are; latency_scale 1)
+   */
+  latencyCost?: { scale: number; model: string; [key: string]: unknown };
 }
 
 /**
@@ -131,6 +140,11 @@ export interface MatrixPlan {
   };
   /** Extra resolved configuration written into every config.json. */
   config?: Record<string, unknown>;
+  /**
+   * Extra files of a run (name → text), written into its folder with
+   * config.json and rollouts.csv, before results.csv.
+   */
+  runFiles?: (key: RunKey, result: EvalResult) => Record<string, string>;
   /** Adapter name for the provenance. @default "unknown" */
   adapter?: string;
 }
@@ -222,6 +236,9 @@ export function planRuns(plan: MatrixPlan): RunKey[] {
   };
   names(plan.profiles, "profiles");
   names(plan.methods, "methods");
+  for (const m of plan.methods) {
+    for (const p of plan.profiles) profileOf(p, m); // scalable latency
+  }
   if (plan.seeds.length === 0) fail("seeds", "a non-empty list", []);
   if (new Set(plan.seeds).size !== plan.seeds.length) {
     fail("seeds", "free of duplicates", plan.seeds);
@@ -330,6 +347,20 @@ export async function evaluateRun(
   return (await evaluateRunWithEngine(plan, key)).result;
 }
 
+/** The delay source of a run: the profile, latency-scaled for a cost-coupled method. */
+function profileOf(p: MatrixProfile, m: MatrixMethod): DelaySource {
+  const scale = m.latencyCost?.scale ?? 1;
+  if (scale === 1) return p.profile;
+  if (p.config === undefined) {
+    fail(
+      `profiles (${p.name}).config`,
+      "a profile config to scale the latency of method " + m.name,
+      undefined,
+    );
+  }
+  return scaleProfile(p.config as ProfileConfig, scale);
+}
+
 async function evaluateRunWithEngine(
   plan: MatrixPlan,
   key: RunKey,
@@ -338,13 +369,14 @@ async function evaluateRunWithEngine(
   if (fused) return { result: await fused, engine: plan.fused!.name };
   const p = plan.profiles.find((x) => x.name === key.profile)!;
   const m = plan.methods.find((x) => x.name === key.method)!;
+  const profile = profileOf(p, m);
   const stepper = plan.makeStepper
     ? await plan.makeStepper(key.seed)
     : undefined;
   const common = {
     sampler: m.sampler,
     initialSampler: m.initialSampler,
-    profile: p.profile,
+    profile,
     seed: key.seed,
     numEnvs: plan.rollouts,
     horizon: plan.horizon,
@@ -460,6 +492,8 @@ export async function runMatrix(
         }),
       profile: p.config ?? null,
       method: m.config ?? null,
+      latency_scale: m.latencyCost?.scale ?? 1,
+      latency_cost: m.latencyCost ?? "none",
       ...plan.config,
     };
     const prov = await provenance(config, {
@@ -485,6 +519,11 @@ export async function runMatrix(
       join(dir, ROLLOUTS_FILE),
       formatRolloutsCsv(result.log),
     );
+    for (
+      const [file, text] of Object.entries(plan.runFiles?.(key, result) ?? {})
+    ) {
+      await writeTextFileAtomic(join(dir, file), text);
+    }
     await writeTextFileAtomic(join(dir, RESULTS_FILE), formatResultsCsv([row]));
     ran.push(key);
     spent += wall;
