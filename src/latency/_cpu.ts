@@ -105,24 +105,34 @@ function baseDraw(plan: Plan): Draw {
     }
     case "bursty": {
       // One-entry cache of the chain state: sequential counters cost O(1).
-      let cSeed = -1, cStream = -1, cJ = -1, cState = 0;
-      const chainStep = (seed: number, stream: number, j: number) => {
-        pcg4d(seed, stream, Math.floor(j / 2), BLOCK_CHAIN, words);
+      let cSeed = -1, cStream = -1, cJ = -1, cChain = -1, cState = 0;
+      const chainStep = (
+        seed: number,
+        stream: number,
+        j: number,
+        c: number,
+      ) => {
+        pcg4d(seed, stream, Math.floor(j / 2), c, words);
         const o = (j & 1) * 2;
         const refresh = j === 0 || (words[o]! >>> 8) < base.refreshT;
         return { refresh, fresh: (words[o + 1]! >>> 8) < base.burstT ? 1 : 0 };
       };
-      const stateAt = (seed: number, stream: number, j: number): number => {
-        if (seed === cSeed && stream === cStream && j === cJ) return cState;
+      const stateAt = (
+        seed: number,
+        stream: number,
+        j: number,
+        c: number,
+      ): number => {
+        const same = seed === cSeed && stream === cStream && c === cChain;
+        if (same && j === cJ) return cState;
         let state: number;
-        const step = chainStep(seed, stream, j);
+        const step = chainStep(seed, stream, j, c);
         if (step.refresh) state = step.fresh;
-        else if (seed === cSeed && stream === cStream && j === cJ + 1) {
-          state = cState;
-        } else {
+        else if (same && j === cJ + 1) state = cState;
+        else {
           let k = j - 1;
           for (;;) {
-            const s = chainStep(seed, stream, k);
+            const s = chainStep(seed, stream, k, c);
             if (s.refresh) {
               state = s.fresh;
               break;
@@ -130,11 +140,15 @@ function baseDraw(plan: Plan): Draw {
             k--;
           }
         }
-        cSeed = seed, cStream = stream, cJ = j, cState = state;
+        cSeed = seed, cStream = stream, cJ = j, cChain = c, cState = state;
         return state;
       };
       return (seed, stream, i, block) => {
-        const law = stateAt(seed, stream, i) === 1 ? base.burst : base.calm;
+        const chain = base.independentReplicas
+          ? (BLOCK_CHAIN - block) >>> 0
+          : BLOCK_CHAIN;
+        const burst = stateAt(seed, stream, i, chain) === 1;
+        const law = burst ? base.burst : base.calm;
         pcg4d(seed, stream, Math.floor(i / 2), block, words);
         const o = (i & 1) * 2;
         const z = boxMuller(words[o]!, words[o + 1]!);

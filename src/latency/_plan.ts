@@ -11,7 +11,8 @@
 // Blocks 0 .. width-1 are the independent "copies" the transform pipeline
 // needs (hedge copies, drop-spike coins and re-draws); block 0xFFFFFFFF holds
 // the bursty state chain (counter j >> 1, lanes 2 (j & 1) = refresh,
-// 2 (j & 1) + 1 = fresh state) and block 0xFFFFFFFE, counter b, lane 0 the
+// 2 (j & 1) + 1 = fresh state; with independent replicas copy block b has
+// its own chain in block 0xFFFFFFFF − b) and block 0xFFFFFFFE, counter b, lane 0 the
 // replay phase of copy block b (copy 0 reads counter 0; hedge copies and
 // drop-spike re-draws of a replayed trace read it at their own phase, i.e.
 // another point of the trace). A 24-bit uniform word is `word >>> 8`; every discrete choice
@@ -71,6 +72,8 @@ export type BaseSpec =
     calm: LogNormalF32;
     burst: LogNormalF32;
     latencyScale: number;
+    /** Copy block b reads the state chain of block `BLOCK_CHAIN − b` (else every copy BLOCK_CHAIN's). */
+    independentReplicas: boolean;
   };
 
 /** One transform stage of a plan. */

@@ -147,11 +147,11 @@ ${sig} {
     }
     case "bursty":
       return `${LOGNORMAL}
-fn lat_burst(seed: u32, stream: u32, counter: u32) -> bool {
+fn lat_burst(seed: u32, stream: u32, counter: u32, chain: u32) -> bool {
   var j = counter;
   var state = false;
   loop {
-    let w = pcg4d(vec4<u32>(seed, stream, j >> 1u, ${hex(BLOCK_CHAIN)}));
+    let w = pcg4d(vec4<u32>(seed, stream, j >> 1u, chain));
     let o = (j & 1u) * 2u;
     if (j == 0u || (w[o] >> 8u) < ${b.refreshT}u) {
       state = (w[o + 1u] >> 8u) < ${b.burstT}u;
@@ -162,7 +162,9 @@ fn lat_burst(seed: u32, stream: u32, counter: u32) -> bool {
   return state;
 }
 ${sig} {
-  let burst = lat_burst(seed, stream, i);
+  let burst = lat_burst(seed, stream, i, ${
+        b.independentReplicas ? `${hex(BLOCK_CHAIN)} - block` : hex(BLOCK_CHAIN)
+      });
   let median = select(${f32(b.calm.median)}, ${f32(b.burst.median)}, burst);
   let sigma = select(${f32(b.calm.sigma)}, ${f32(b.burst.sigma)}, burst);
   let w = pcg4d(vec4<u32>(seed, stream, i >> 1u, block));

@@ -204,6 +204,20 @@ const FLOAT: Record<string, ProfileConfig> = {
     scale: 1.7,
     transforms: [{ kind: "cold_start", extra: 6 }, { kind: "hedge", k: 2 }],
   },
+  bursty_independent_replicas: {
+    kind: "bursty",
+    dt_ms: 20,
+    p_enter: 0.1,
+    p_exit: 0.3,
+    calm: { median_ms: 25, sigma: 0.3 },
+    burst: { median_ms: 120, sigma: 0.5 },
+    replicas: "independent",
+    transforms: [{ kind: "hedge", k: 3 }, {
+      kind: "drop_spike",
+      p: 0.5,
+      threshold: 3,
+    }],
+  },
 };
 
 for (const [name, config] of Object.entries(EXACT)) {

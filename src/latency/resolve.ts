@@ -236,7 +236,7 @@ function resolveBase(
       };
     }
     case "bursty": {
-      const keys = ["dt_ms", "p_enter", "p_exit", "calm", "burst"];
+      const keys = ["dt_ms", "p_enter", "p_exit", "calm", "burst", "replicas"];
       rejectUnknown(c, [...common, ...keys], what, "");
       const dt = f(num(c, "dt_ms", POS, what));
       const pEnter = num(c, "p_enter", PROB, what);
@@ -256,6 +256,13 @@ function resolveBase(
           calm: lognormalState(c.calm, what, "calm"),
           burst: lognormalState(c.burst, what, "burst"),
           latencyScale,
+          independentReplicas: choice(
+            c,
+            "replicas",
+            ["shared", "independent"],
+            "shared",
+            what,
+          ) === "independent",
         },
         mixtureBase: null,
         maxBase: -1,

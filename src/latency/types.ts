@@ -143,8 +143,13 @@ export interface BurstyState {
  * the state of j − 1. This is exactly the Markov chain above, and
  * `sampleAt(seed, stream, i)` finds the state of counter i by looking back
  * to the last refresh at or before i (on average `1 / r` steps; `sample(n)`
- * walks forward in O(1) per draw). Hedge copies of one counter share its
- * state (a burst slows every replica).
+ * walks forward in O(1) per draw). With `replicas: "shared"` the extra
+ * copies of one counter that a transform draws (hedge replicas, drop-spike
+ * re-draws) share its state: a burst is machine-wide and slows every
+ * replica. With `"independent"` each copy has its own state chain (a burst
+ * is per request: another replica is unaffected); copy 0 is the same in
+ * both. With `p_enter + p_exit = 1` the states are iid: a lognormal body
+ * with spikes of probability `p_enter`.
  */
 export interface BurstyConfig extends ProfileCommon {
   /** Discriminator. */
@@ -159,6 +164,8 @@ export interface BurstyConfig extends ProfileCommon {
   calm: BurstyState;
   /** Delay law in the burst state. */
   burst: BurstyState;
+  /** Whether transform copies share the state or draw their own. @default "shared" */
+  replicas?: "shared" | "independent";
 }
 
 /** Any profile config. */
