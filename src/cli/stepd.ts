@@ -1,5 +1,5 @@
 /**
- * The Step D command (`exp/run_stepD_tail_v1.ts`, and the tail_v2 preset):
+ * The Step D command (`exp/run_stepD_tail_v1.ts`):
  * argument parsing, validation, loading the checkpoint, and the matrix run.
  * Bad input gives one `error:` line on stderr and exit code 2 before
  * anything is written; a failure during the runs gives exit code 1.
@@ -57,7 +57,7 @@ import type { ChunkSampler } from "../eval/types.ts";
  * ```ts
  * import type { StepDDefaults } from "./stepd.ts";
  * import { STEPD_DEFAULTS } from "./stepd.ts";
- * const v2: StepDDefaults = { ...STEPD_DEFAULTS, evaluator: "async", out: "exp_runs/tail_v2" };
+ * const asyncD: StepDDefaults = { ...STEPD_DEFAULTS, evaluator: "async", out: "exp_runs/tail_v1_async" };
  * ```
  */
 export interface StepDDefaults {
@@ -154,13 +154,13 @@ Options:
  * @example
  * ```ts
  * import type { StepDMainOptions } from "./stepd.ts";
- * const options: StepDMainOptions = { name: "run_tail_v2.ts", stderr: () => {} };
+ * const options: StepDMainOptions = { name: "run_stepD_async.ts", stderr: () => {} };
  * ```
  */
 export interface StepDMainOptions {
   /** Script name for messages. @default "run_stepD_tail_v1.ts" */
   name?: string;
-  /** Defaults (the tail_v2 preset overrides some). @default STEPD_DEFAULTS */
+  /** Defaults (a preset may override some). @default STEPD_DEFAULTS */
   defaults?: StepDDefaults;
   /** Where help and the final line go. @default console.log */
   stdout?: (line: string) => void;
