@@ -1,30 +1,15 @@
 /**
- * The tail_v2 preset of Step D: the asynchronous evaluator (RTC Algorithm 1
- * with a buffer_max:10 forecaster, starvation counted) over the profiles of
- * `exp/tail_v2_profiles.json` (the seed's two, lognormal, Pareto and bursty
- * latency with tail control: cap, hedging, spike dropping) and the methods
- * naive, realtime, hard_masking, bid; output `exp_runs/tail_v2`. Every flag
- * of `run_stepD_tail_v1.ts` works here too (`--help`). Summarise with
- * `deno task summarize --root exp_runs/tail_v2`.
+ * tail_v2: does tail control help? The async evaluator (RTC Algorithm 1,
+ * delays per environment) over the profiles, controls and low-latency
+ * references of `exp/tail_v2.json` for naive, realtime and training_time
+ * (each from its own checkpoint) with cost-coupled latency, paired
+ * comparisons against the uncontrolled arm; output `exp_runs/tail_v2`
+ * (`--help`). Logic: `tailV2Main` in `src/cli/tail_v2.ts`.
  *
  * @module
  */
-import { STEPD_DEFAULTS, stepDMain } from "../src/cli/stepd.ts";
-
-/** The tail_v2 defaults. */
-export const TAIL_V2_DEFAULTS = {
-  ...STEPD_DEFAULTS,
-  profiles: new URL("./tail_v2_profiles.json", import.meta.url).pathname,
-  methods: "naive,realtime,hard_masking,bid",
-  evaluator: "async" as const,
-  out: "exp_runs/tail_v2",
-};
+import { tailV2Main } from "../src/cli/tail_v2.ts";
 
 if (import.meta.main) {
-  Deno.exit(
-    await stepDMain(Deno.args, {
-      name: "run_tail_v2.ts",
-      defaults: TAIL_V2_DEFAULTS,
-    }),
-  );
+  Deno.exit(await tailV2Main(Deno.args));
 }

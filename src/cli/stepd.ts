@@ -1,5 +1,5 @@
 /**
- * The Step D command (`exp/run_stepD_tail_v1.ts`, and the tail_v2 preset):
+ * The Step D command (`exp/run_stepD_tail_v1.ts`):
  * argument parsing, validation, loading the checkpoint, and the matrix run.
  * Bad input gives one `error:` line on stderr and exit code 2 before
  * anything is written; a failure during the runs gives exit code 1.
@@ -46,7 +46,13 @@ import {
 } from "./stepd_io.ts";
 import { defaultCheckpoint, stepVariant } from "./checkpoints.ts";
 import { fusedEngine, isFusable } from "../experiment/fused_engine.ts";
-import { matrixMethod } from "../experiment/matrix_method.ts";
+import {
+  LATENCY_COST_MODELS,
+  matrixMethod,
+  methodLatencyCost,
+} from "../experiment/matrix_method.ts";
+import type { CostNet } from "../rtc/method_cost.ts";
+import { resolveModelConfig, SMALL_MODEL_CONFIG } from "../policy/config.ts";
 import type { ChunkSampler } from "../eval/types.ts";
 
 export { STEPD_DEFAULTS, type StepDDefaults } from "./stepd_defaults.ts";
@@ -76,6 +82,11 @@ Options:
   --delay-mode shared|per_env   scan: one delay per iteration or per environment (default shared)
   --forecaster <spec>      async: oracle, buffer_max:<b>, quantile:<q>:<window> (default ${d.forecaster})
   --starve hold|zero       async: action while starved (default hold)
+  --latency-cost none|flops  cost-coupled latency: flops scales each method's delays by
+                           its FLOPs per chunk over naive's (realtime ~1.38, bid 16;
+                           docs/SEMANTICS.md §8); none draws the profile as is (default ${
+    d.latencyCost ?? "none"
+  })
   --checkpoint <path>      policy of a single task (default exp_runs/checkpoints/<task>/plain_h4.safetensors,
                            the seed's chunk length H = 4, where it exists, else plain.safetensors, H = 8)
   --backend cpu|webgpu|native|auto   policy backend (default auto: GPU, else the faster of native and llvmpipe)
@@ -98,13 +109,13 @@ Options:
  * @example
  * ```ts
  * import type { StepDMainOptions } from "./stepd.ts";
- * const options: StepDMainOptions = { name: "run_tail_v2.ts", stderr: () => {} };
+ * const options: StepDMainOptions = { name: "run_stepD_async.ts", stderr: () => {} };
  * ```
  */
 export interface StepDMainOptions {
   /** Script name for messages. @default "run_stepD_tail_v1.ts" */
   name?: string;
-  /** Defaults (the tail_v2 preset overrides some). @default STEPD_DEFAULTS */
+  /** Defaults (a preset may override some). @default STEPD_DEFAULTS */
   defaults?: StepDDefaults;
   /** Where help and the final line go. @default console.log */
   stdout?: (line: string) => void;
@@ -166,6 +177,7 @@ export async function stepDMain(
         "delay-mode": { type: "string", default: "shared" },
         forecaster: { type: "string", default: d.forecaster },
         starve: { type: "string", default: "hold" },
+        "latency-cost": { type: "string", default: d.latencyCost ?? "none" },
         checkpoint: { type: "string" },
         backend: { type: "string" },
         "env-backend": { type: "string", default: "auto" },
@@ -228,6 +240,11 @@ export async function stepDMain(
       ] as const,
     );
     const fspec: ForecasterSpec = parseForecaster(values.forecaster);
+    const latencyCost = parseChoice(
+      values["latency-cost"],
+      "--latency-cost",
+      LATENCY_COST_MODELS,
+    );
     shard = values.shard === undefined ? undefined : parseShard(values.shard);
     force = values.force;
     const backendName = parseBackendFlag(values.backend);
@@ -276,6 +293,17 @@ export async function stepDMain(
         );
       }
       const naive = samplerFor("naive");
+      // COST-COUPLED LATENCY: EACH METHOD'S FLOPS OVER NAIVE'S (TEST SAMPLERS: THE SMALL MODEL)
+      const costNet: CostNet = net ?? {
+        config: resolveModelConfig({
+          ...SMALL_MODEL_CONFIG,
+          actionChunkSize: horizon,
+        }),
+        obsDim: task.spec.obsDim,
+        actionDim: task.spec.actionDim,
+      };
+      const costOf = (m: MethodName) =>
+        methodLatencyCost(m, { model: latencyCost, net: costNet });
       // WHERE ENVIRONMENTS RUN: GPU-FUSED EVALUATOR OR CPU TWIN
       const gpuNet = net?.backend === "webgpu" ? net : undefined;
       if (envChoice === "webgpu" && !gpuNet) {
@@ -293,6 +321,9 @@ export async function stepDMain(
         delayMode,
         forecaster: fspec,
         starve,
+        latencyScale: Object.fromEntries(
+          methodNames.map((m) => [m, costOf(m)?.scale ?? 1]),
+        ),
       };
       if (useFused && engine && plans.length === 0) {
         const cpuOnly = methodNames.filter((m) => !isFusable(m, engine));
@@ -314,6 +345,7 @@ export async function stepDMain(
         methods: methodNames.map((m) => ({
           ...matrixMethod(m, samplerFor),
           initialSampler: naive,
+          latencyCost: costOf(m),
         })),
         seeds,
         rollouts,

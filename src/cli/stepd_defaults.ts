@@ -5,6 +5,7 @@
  * @module
  */
 import { DEFAULT_TASK } from "../envs/registry.ts";
+import type { LatencyCostModel } from "../experiment/matrix_method.ts";
 
 /**
  * Defaults of the Step D command (the seed's matrix).
@@ -35,6 +36,8 @@ export interface StepDDefaults {
   out: string;
   /** Async forecaster. */
   forecaster: string;
+  /** Latency cost model of cost-coupled latency (`none` or `flops`). @default "none" */
+  latencyCost?: LatencyCostModel;
 }
 
 /**

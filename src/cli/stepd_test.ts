@@ -152,3 +152,58 @@ Deno.test("stepDMain() runs several tasks into <out>/<task>/ with one combined r
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("stepDMain() --latency-cost flops scales each method's delays by its FLOPs over naive's", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const args = [
+      "--out",
+      root,
+      "--seeds",
+      "0",
+      "--rollouts",
+      "2",
+      "--methods",
+      "naive,realtime",
+      "--profiles",
+      "long_tail",
+      "--evaluator",
+      "async",
+    ];
+    const opts = { samplerFor: () => taggingSampler(4, 2), horizon: 4 };
+    const bad = capture();
+    assert.equal(
+      await stepDMain([...args, "--latency-cost", "wall"], {
+        ...bad.opts,
+        ...opts,
+      }),
+      2,
+    );
+    assert.match(bad.err[0]!, /error: .*--latency-cost .*"wall"$/);
+    assert.ok(await isEmpty(root));
+    const c = capture();
+    assert.equal(
+      await stepDMain([...args, "--latency-cost", "flops"], {
+        ...c.opts,
+        ...opts,
+      }),
+      0,
+    );
+    const config = async (m: string) =>
+      JSON.parse(
+        await Deno.readTextFile(`${root}/long_tail/${m}/seed_0/config.json`),
+      ).config;
+    assert.equal((await config("naive")).latency_scale, 1);
+    const rt = await config("realtime");
+    assert.ok(rt.latency_scale > 1.3 && rt.latency_scale < 1.5);
+    assert.match(rt.latency_cost.model, /^flops:/);
+    const all = await Deno.readTextFile(`${root}/results_all.csv`);
+    // long_tail's spike of 4 steps becomes ceil(4 * 1.38...) = 6 for realtime.
+    assert.match(
+      all,
+      /\r\nlong_tail,realtime,0,reach_around,profile,1,0.0,2.0,6.0,/,
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

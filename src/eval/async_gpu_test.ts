@@ -4,6 +4,8 @@ import { getTask } from "../envs/registry.ts";
 import { resolveForecaster } from "../latency/forecast.ts";
 import { SEED_PROFILES } from "../latency/presets.ts";
 import { resolveProfile } from "../latency/resolve.ts";
+import { scaleProfile } from "../latency/scale.ts";
+import type { ProfileConfig } from "../latency/types.ts";
 import { resolveMethodConfig } from "../rtc/method_config.ts";
 import { sampleChunk } from "../rtc/sample.ts";
 import { evaluateAsync } from "./async.ts";
@@ -33,12 +35,17 @@ async function compare(
     sMin: number;
     forecaster: GpuForecaster;
     starve: "hold" | "zero";
+    /** Cost-coupled latency: both sides draw the profile scaled by this. */
+    latencyScale?: number;
+    profile?: ProfileConfig;
   },
 ) {
   const task = getTask("reach_around");
   return await withParityNets(device, c, async ({ net, method, naive }) => {
+    const base = resolveProfile(c.profile ?? SEED_PROFILES.long_tail);
+    const scale = c.latencyScale ?? 1;
     const common = {
-      profile: resolveProfile(SEED_PROFILES.long_tail),
+      profile: scaleProfile(base, scale),
       seed: 5,
       numEnvs: N,
       sMin: c.sMin,
@@ -77,6 +84,39 @@ gpuTest(
       starve: "hold",
     });
     assert.ok(r.metrics.p_starve > 0, "starvation exercised");
+  },
+);
+
+// Cost-coupled latency: a millisecond profile scaled by realtime's cost,
+// with a cold start and a cap after the scale (same integer delays).
+gpuTest(
+  "evaluateAsyncGpu() matches evaluateAsync() with cost-coupled latency (realtime, ms profile, scale 1.38, cap)",
+  async (device) => {
+    const r = await compare(device, {
+      variant: "plain_h4",
+      method: "realtime",
+      sMin: 1,
+      forecaster: { kind: "buffer_max", size: 10 },
+      starve: "hold",
+      latencyScale: 1.3823,
+      profile: {
+        kind: "bursty",
+        dt_ms: 20,
+        p_enter: 0.05,
+        p_exit: 0.95,
+        calm: { median_ms: 22, sigma: 0.3 },
+        burst: { median_ms: 70, sigma: 0.3 },
+        transforms: [{ kind: "cold_start", extra: 3 }, {
+          kind: "tail_cap",
+          cap: 5,
+        }],
+      },
+    });
+    assert.ok(r.metrics.p_starve > 0, "starvation exercised");
+    assert.ok(
+      r.metrics.d_p99 === 5,
+      `scaled delays capped: ${r.metrics.d_p99}`,
+    );
   },
 );
 

@@ -101,6 +101,7 @@ export function runFingerprint(plan: MatrixPlan, key: RunKey): RunFingerprint {
   fp.profile = p?.config ?? null;
   fp.method = m?.config ?? null;
   if (m?.temporalEnsemble) fp.temporalEnsemble = m.temporalEnsemble;
+  if (m?.latencyCost) fp.latencyCost = m.latencyCost;
   fp.rollouts = plan.rollouts;
   fp.seed = key.seed;
   for (const [k, v] of Object.entries(plan.identity ?? {})) {

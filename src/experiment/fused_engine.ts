@@ -12,6 +12,7 @@
  */
 import type { Task } from "../envs/types.ts";
 import type { DelayProfile } from "../latency/types.ts";
+import { scaleProfile } from "../latency/scale.ts";
 import type { PolicyNet } from "../policy/net.ts";
 import {
   type MethodConfig,
@@ -59,6 +60,12 @@ export interface FusedEngineOptions {
    * @default {} (every method `resolveMethodConfig({ method })`)
    */
   configs?: Readonly<Partial<Record<MethodName, MethodConfig>>>;
+  /**
+   * Cost-coupled latency: the latency scale of each method's delays
+   * (`scaleProfile`), as the matrix method's `latencyCost.scale`.
+   * @default {} (every method's scale 1)
+   */
+  latencyScale?: Readonly<Partial<Record<MethodName, number>>>;
 }
 
 function configOf(method: MethodName, options: FusedEngineOptions) {
@@ -116,10 +123,13 @@ export function fusedEngine(
       if (!isFusable(m, options)) return undefined;
       const profile = options.profiles.find((p) => p.name === key.profile);
       if (!profile) return undefined;
+      const scale = options.latencyScale?.[m] ?? 1;
       const common = {
         net: options.net,
         method: configOf(m, options),
-        profile: profile.profile,
+        profile: scale === 1
+          ? profile.profile
+          : scaleProfile(profile.profile, scale),
         seed: key.seed,
         numEnvs: options.rollouts,
       };

@@ -7,6 +7,8 @@
  */
 import { runDirectory, type RunKey } from "../io/run_folder.ts";
 import { maxDelay } from "../latency/max_delay.ts";
+import { scaleProfile } from "../latency/scale.ts";
+import type { ProfileConfig } from "../latency/types.ts";
 import type { EvalResult, EvalTask } from "../eval/common.ts";
 import type { EnvStepper } from "../envs/wrapper.ts";
 import type {
@@ -56,6 +58,13 @@ export interface MatrixMethod {
   config?: unknown;
   /** Execute with ACT temporal ensembling (method `temporal_ensembling`). */
   temporalEnsemble?: { decay: number };
+  /**
+   * Cost-coupled latency: every delay is the profile's draw with its latency
+   * scaled by `scale` (`scaleProfile`; the profile needs its `config`),
+   * recorded in config.json as `latency_scale` and `latency_cost`.
+   * @default undefined (the profile's draws as they are; latency_scale 1)
+   */
+  latencyCost?: { scale: number; model: string; [key: string]: unknown };
 }
 
 /**
@@ -108,6 +117,11 @@ export interface MatrixPlan {
   };
   /** Extra resolved configuration written into every config.json. */
   config?: Record<string, unknown>;
+  /**
+   * Extra files of a run (name → text), written into its folder with
+   * config.json and rollouts.csv, before results.csv.
+   */
+  runFiles?: (key: RunKey, result: EvalResult) => Record<string, string>;
   /**
    * What else determines the results and is not in the fields above (e.g.
    * the checkpoint's content hash, the policy backend, the settings of a
@@ -165,6 +179,9 @@ export function planRuns(plan: MatrixPlan): RunKey[] {
   };
   names(plan.profiles, "profiles");
   names(plan.methods, "methods");
+  for (const m of plan.methods) {
+    for (const p of plan.profiles) profileOf(p, m); // scalable latency
+  }
   if (plan.seeds.length === 0) fail("seeds", "a non-empty list", []);
   if (new Set(plan.seeds).size !== plan.seeds.length) {
     fail("seeds", "free of duplicates", plan.seeds);
@@ -259,13 +276,48 @@ export function parseShard(text: string): { index: number; count: number } {
 export function scanDelayClip(
   plan: MatrixPlan,
   profile: string,
+  method?: string,
 ): { at: number; profileMax: number | "unbounded" } | undefined {
   if (plan.evaluator !== "scan") return undefined;
   const p = plan.profiles.find((x) => x.name === profile);
-  const max = p ? maxDelay(p.profile) : undefined;
+  const m = plan.methods.find((x) => x.name === method);
+  const max = p ? maxDelay(m ? profileOf(p, m) : p.profile) : undefined;
   if (max === undefined || max <= plan.horizon) return undefined;
   return {
     at: plan.horizon,
     profileMax: Number.isFinite(max) ? max : "unbounded",
   };
+}
+
+/**
+ * The delay source of a run: the profile, latency-scaled for a cost-coupled
+ * method (`MatrixMethod.latencyCost`).
+ *
+ * @param p The profile.
+ * @param m The method.
+ * @returns The delay source the run draws from.
+ * @throws {RangeError} If the method scales latency and the profile has no config.
+ *
+ * @example
+ * ```ts
+ * import { resolveProfile } from "../latency/mod.ts";
+ * import { profileOf } from "./matrix_plan.ts";
+ * import assert from "node:assert/strict";
+ * const config = { kind: "fixed" as const, delay: 2 };
+ * const p = { name: "fixed_2", profile: resolveProfile(config), config };
+ * const m = { name: "slow", sampler: () => Promise.reject(), latencyCost: { scale: 1.5, model: "flops" } };
+ * assert.equal(profileOf(p, m).sampleAt(0, 0, 0), 3);
+ * ```
+ */
+export function profileOf(p: MatrixProfile, m: MatrixMethod): DelaySource {
+  const scale = m.latencyCost?.scale ?? 1;
+  if (scale === 1) return p.profile;
+  if (p.config === undefined) {
+    fail(
+      `profiles (${p.name}).config`,
+      "a profile config to scale the latency of method " + m.name,
+      undefined,
+    );
+  }
+  return scaleProfile(p.config as ProfileConfig, scale);
 }

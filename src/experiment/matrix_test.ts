@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type MatrixPlan, runMatrix } from "./matrix.ts";
 import { mergeRuns } from "./merge.ts";
+import { resolveProfile } from "../latency/resolve.ts";
 import { parseRolloutsCsv } from "./rollouts.ts";
 import {
   fixedDelay,
@@ -143,6 +144,72 @@ Deno.test("runMatrix() writes each run's per-rollout outcomes beside its results
       const rate = o.solved.reduce((a, b) => a + b, 0) / 4;
       assert.equal(rate, row.returned_episode_solved);
     }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("runMatrix() scales a cost-coupled method's delays, records latency_scale, writes runFiles", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const config = {
+      kind: "mixture" as const,
+      base_delays: [1, 2],
+      base_probs: [0.5, 0.5],
+      p_spike: 0.1,
+      d_spike: 3,
+    };
+    const p = plan(root, {
+      profiles: [{ name: "mix", profile: resolveProfile(config), config }],
+      methods: [
+        { name: "naive", sampler: taggingSampler(4, 1) },
+        {
+          name: "slow",
+          sampler: taggingSampler(4, 1),
+          latencyCost: { scale: 2, model: "test" },
+        },
+      ],
+      seeds: [0],
+      evaluator: "async",
+      runFiles: (_key, result) => ({
+        "delays.txt": result.delays.join(" "),
+      }),
+    });
+    await runMatrix(p, quiet);
+    const read = (m: string, f: string) =>
+      Deno.readTextFile(`${root}/mix/${m}/seed_0/${f}`);
+    const naive = (await read("naive", "delays.txt")).split(" ").map(Number);
+    const slow = (await read("slow", "delays.txt")).split(" ").map(Number);
+    // Every draw of the scaled run is 2 d of the profile's law.
+    assert.ok(naive.every((d) => [1, 2, 3].includes(d)));
+    assert.ok(slow.every((d) => [2, 4, 6].includes(d)));
+    assert.ok(slow.includes(4) && slow.includes(2));
+    const cfg = (m: string) => read(m, "config.json").then(JSON.parse);
+    assert.equal((await cfg("naive")).config.latency_scale, 1);
+    assert.equal((await cfg("naive")).config.latency_cost, "none");
+    assert.equal((await cfg("slow")).config.latency_scale, 2);
+    assert.equal((await cfg("slow")).config.latency_cost.model, "test");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("runMatrix() needs a profile config to scale a method's latency", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const p = plan(root, {
+      profiles: [{ name: "raw", profile: fixedDelay(1) }],
+      methods: [{
+        name: "slow",
+        sampler: taggingSampler(4, 1),
+        latencyCost: { scale: 2, model: "test" },
+      }],
+    });
+    await assert.rejects(
+      runMatrix(p, quiet),
+      /profiles \(raw\)\.config must be a profile config to scale the latency of method slow/,
+    );
+    assert.deepEqual([...Deno.readDirSync(root)], []);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -43,3 +43,8 @@ export * from "./paired.ts";
 export * from "./trace.ts";
 export * from "./rollouts.ts";
 export * from "./sweep_table.ts";
+export * from "./tail_v2_spec.ts";
+export * from "./tail_v2.ts";
+export * from "./tail_v2_table.ts";
+export * from "./tail_v2_report.ts";
+export * from "./tail_v2_summary.ts";

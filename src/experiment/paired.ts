@@ -54,6 +54,8 @@ export interface PairedDifference extends PairedCounts {
   upper: number;
   /** Exact two-sided McNemar p-value (binomial test of onlyA vs onlyB). */
   pValue: number;
+  /** Phi correlation of the paired outcomes (0 when a margin is constant). */
+  phi: number;
 }
 
 /**
@@ -171,5 +173,6 @@ export function pairedDifference(
     lower: Math.max(-1, diff - dl),
     upper: Math.min(1, diff + du),
     pValue: mcnemarExact(onlyA, onlyA + onlyB),
+    phi,
   };
 }

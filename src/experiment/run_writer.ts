@@ -20,7 +20,7 @@ import { evaluateAsync } from "../eval/async.ts";
 import type { EvalResult } from "../eval/common.ts";
 import { evaluateScan } from "../eval/scan.ts";
 import { canonicalJson, type RunFingerprint } from "./fingerprint.ts";
-import { type MatrixPlan, scanDelayClip } from "./matrix_plan.ts";
+import { type MatrixPlan, profileOf, scanDelayClip } from "./matrix_plan.ts";
 import { formatResultsCsv, type ResultRow, resultRow } from "./results.ts";
 import { formatRolloutsCsv } from "./rollouts.ts";
 
@@ -65,13 +65,14 @@ async function evaluateRunWithEngine(
   if (fused) return { result: await fused, engine: plan.fused!.name };
   const p = plan.profiles.find((x) => x.name === key.profile)!;
   const m = plan.methods.find((x) => x.name === key.method)!;
+  const profile = profileOf(p, m);
   const stepper = plan.makeStepper
     ? await plan.makeStepper(key.seed)
     : undefined;
   const common = {
     sampler: m.sampler,
     initialSampler: m.initialSampler,
-    profile: p.profile,
+    profile,
     seed: key.seed,
     numEnvs: plan.rollouts,
     horizon: plan.horizon,
@@ -182,10 +183,12 @@ export async function computeRun(
       : {
         executeHorizon: plan.executeHorizon,
         delayMode: plan.delayMode ?? "shared",
-        delayClip: scanDelayClip(plan, key.profile),
+        delayClip: scanDelayClip(plan, key.profile, key.method),
       }),
     profile: p.config ?? null,
     method: m.config ?? null,
+    latency_scale: m.latencyCost?.scale ?? 1,
+    latency_cost: m.latencyCost ?? "none",
     ...plan.config,
   };
   const prov = await provenance(config, {
@@ -212,6 +215,11 @@ export async function computeRun(
     join(dir, ROLLOUTS_FILE),
     formatRolloutsCsv(result.log),
   );
+  for (
+    const [file, text] of Object.entries(plan.runFiles?.(key, result) ?? {})
+  ) {
+    await writeTextFileAtomic(join(dir, file), text);
+  }
   await writeTextFileAtomic(join(dir, RESULTS_FILE), formatResultsCsv([row]));
   return { row, wall };
 }

@@ -42,15 +42,22 @@ function boxMuller(wa: number, wb: number): number {
   );
 }
 
+/** Steps of a drawn latency: `ceil((ms · scale) / dt)` in float32 (no product at scale 1). */
+function msSteps(ms: number, scale: number, dt: number): number {
+  const scaled = scale === 1 ? ms : f(ms * scale);
+  return Math.min(MAX_DELAY, Math.ceil(f(scaled / dt)));
+}
+
 function lognormalSteps(
   z: number,
   median: number,
   sigma: number,
   offset: number,
+  scale: number,
   dt: number,
 ): number {
   const ms = f(offset + f(median * f(Math.exp(f(sigma * z)))));
-  return Math.min(MAX_DELAY, Math.ceil(f(ms / dt)));
+  return msSteps(ms, scale, dt);
 }
 
 function baseDraw(plan: Plan): Draw {
@@ -68,7 +75,7 @@ function baseDraw(plan: Plan): Draw {
         const u1 = f(((words[i & 3]! >>> 8) + 1) * SCALE);
         const e = f(Math.exp(f(f(Math.log(u1)) * base.negInvAlpha)));
         const ms = f(base.offset + f(base.scale * e));
-        return Math.min(MAX_DELAY, Math.ceil(f(ms / base.dt)));
+        return msSteps(ms, base.latencyScale, base.dt);
       };
     case "lognormal":
       return (seed, stream, i, block) => {
@@ -80,15 +87,17 @@ function baseDraw(plan: Plan): Draw {
           base.median,
           base.sigma,
           base.offset,
+          base.latencyScale,
           base.dt,
         );
       };
     case "replay": {
       const n = base.steps.length;
-      return (seed, stream, i) => {
+      // Copy block b starts at its own phase (block 0: counter 0, or zero).
+      return (seed, stream, i, block) => {
         let phase = 0;
-        if (base.randomPhase) {
-          pcg4d(seed, stream, 0, BLOCK_PHASE, words);
+        if (base.randomPhase || block !== 0) {
+          pcg4d(seed, stream, block, BLOCK_PHASE, words);
           phase = Math.floor(((words[0]! >>> 8) * n) / ONE);
         }
         return base.steps[((i % n) + phase) % n]!;
@@ -96,24 +105,34 @@ function baseDraw(plan: Plan): Draw {
     }
     case "bursty": {
       // One-entry cache of the chain state: sequential counters cost O(1).
-      let cSeed = -1, cStream = -1, cJ = -1, cState = 0;
-      const chainStep = (seed: number, stream: number, j: number) => {
-        pcg4d(seed, stream, Math.floor(j / 2), BLOCK_CHAIN, words);
+      let cSeed = -1, cStream = -1, cJ = -1, cChain = -1, cState = 0;
+      const chainStep = (
+        seed: number,
+        stream: number,
+        j: number,
+        c: number,
+      ) => {
+        pcg4d(seed, stream, Math.floor(j / 2), c, words);
         const o = (j & 1) * 2;
         const refresh = j === 0 || (words[o]! >>> 8) < base.refreshT;
         return { refresh, fresh: (words[o + 1]! >>> 8) < base.burstT ? 1 : 0 };
       };
-      const stateAt = (seed: number, stream: number, j: number): number => {
-        if (seed === cSeed && stream === cStream && j === cJ) return cState;
+      const stateAt = (
+        seed: number,
+        stream: number,
+        j: number,
+        c: number,
+      ): number => {
+        const same = seed === cSeed && stream === cStream && c === cChain;
+        if (same && j === cJ) return cState;
         let state: number;
-        const step = chainStep(seed, stream, j);
+        const step = chainStep(seed, stream, j, c);
         if (step.refresh) state = step.fresh;
-        else if (seed === cSeed && stream === cStream && j === cJ + 1) {
-          state = cState;
-        } else {
+        else if (same && j === cJ + 1) state = cState;
+        else {
           let k = j - 1;
           for (;;) {
-            const s = chainStep(seed, stream, k);
+            const s = chainStep(seed, stream, k, c);
             if (s.refresh) {
               state = s.fresh;
               break;
@@ -121,15 +140,26 @@ function baseDraw(plan: Plan): Draw {
             k--;
           }
         }
-        cSeed = seed, cStream = stream, cJ = j, cState = state;
+        cSeed = seed, cStream = stream, cJ = j, cChain = c, cState = state;
         return state;
       };
       return (seed, stream, i, block) => {
-        const law = stateAt(seed, stream, i) === 1 ? base.burst : base.calm;
+        const chain = base.independentReplicas
+          ? (BLOCK_CHAIN - block) >>> 0
+          : BLOCK_CHAIN;
+        const burst = stateAt(seed, stream, i, chain) === 1;
+        const law = burst ? base.burst : base.calm;
         pcg4d(seed, stream, Math.floor(i / 2), block, words);
         const o = (i & 1) * 2;
         const z = boxMuller(words[o]!, words[o + 1]!);
-        return lognormalSteps(z, law.median, law.sigma, 0, base.dt);
+        return lognormalSteps(
+          z,
+          law.median,
+          law.sigma,
+          0,
+          base.latencyScale,
+          base.dt,
+        );
       };
     }
   }

@@ -11,8 +11,11 @@
 // Blocks 0 .. width-1 are the independent "copies" the transform pipeline
 // needs (hedge copies, drop-spike coins and re-draws); block 0xFFFFFFFF holds
 // the bursty state chain (counter j >> 1, lanes 2 (j & 1) = refresh,
-// 2 (j & 1) + 1 = fresh state) and block 0xFFFFFFFE, counter 0, lane 0 the
-// replay phase. A 24-bit uniform word is `word >>> 8`; every discrete choice
+// 2 (j & 1) + 1 = fresh state; with independent replicas copy block b has
+// its own chain in block 0xFFFFFFFF − b) and block 0xFFFFFFFE, counter b, lane 0 the
+// replay phase of copy block b (copy 0 reads counter 0; hedge copies and
+// drop-spike re-draws of a replayed trace read it at their own phase, i.e.
+// another point of the trace). A 24-bit uniform word is `word >>> 8`; every discrete choice
 // compares it with an integer threshold, so discrete draws are identical on
 // CPU and GPU. Millisecond kinds use float32 math (`Math.fround` on the CPU).
 
@@ -55,6 +58,8 @@ export type BaseSpec =
     median: number;
     sigma: number;
     offset: number;
+    /** Latency scale (float32) multiplying the drawn ms; 1 leaves the draw as is. */
+    latencyScale: number;
   }
   | {
     type: "pareto";
@@ -62,6 +67,7 @@ export type BaseSpec =
     scale: number;
     negInvAlpha: number;
     offset: number;
+    latencyScale: number;
   }
   | { type: "replay"; steps: Int32Array; randomPhase: boolean }
   | {
@@ -71,6 +77,9 @@ export type BaseSpec =
     burstT: number;
     calm: LogNormalF32;
     burst: LogNormalF32;
+    latencyScale: number;
+    /** Copy block b reads the state chain of block `BLOCK_CHAIN − b` (else every copy BLOCK_CHAIN's). */
+    independentReplicas: boolean;
   };
 
 /** One transform stage of a plan. */
@@ -109,6 +118,14 @@ export function thresholdsOf(probs: readonly number[]): Uint32Array {
   }
   t[probs.length - 1] = ONE;
   return t;
+}
+
+/**
+ * Scales a delay in steps: `ceil(d · scale)` (float64 product, at most
+ * {@linkcode MAX_DELAY}); a scale of 1 returns `d` unchanged.
+ */
+export function scaleSteps(d: number, scale: number): number {
+  return scale === 1 ? d : Math.min(MAX_DELAY, Math.ceil(d * scale));
 }
 
 /** Converts milliseconds to steps exactly as the ms kinds do (`ceil(ms/dt)`, float64). */

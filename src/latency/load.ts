@@ -103,6 +103,34 @@ export async function loadProfiles(
   path: string,
 ): Promise<Record<string, ProfileConfig>> {
   const data = parseJsonText(await Deno.readTextFile(path), path);
+  return await profilesFromJson(data, { path });
+}
+
+/**
+ * Validates parsed JSON mapping profile names to configs, as
+ * {@linkcode loadProfiles} does for a file: each `empirical` profile's
+ * `trace_csv` (relative to `path`'s folder) is read into `samples_ms`.
+ *
+ * @param data The parsed JSON.
+ * @param options `path`: the file it came from (for `trace_csv` and messages).
+ * @returns Validated configs by name (JSON-serialisable, traces inlined).
+ * @throws {TypeError | RangeError} If the value is not an object or a
+ *   profile is invalid; the message names the file, the profile and the field.
+ *
+ * @example
+ * ```ts
+ * import { profilesFromJson } from "./load.ts";
+ * import assert from "node:assert/strict";
+ * const profiles = await profilesFromJson({ f: { kind: "fixed", delay: 1 } }, { path: "spec.json" });
+ * assert.deepEqual(profiles.f, { kind: "fixed", delay: 1 });
+ * await assert.rejects(profilesFromJson([1], { path: "spec.json" }), TypeError);
+ * ```
+ */
+export async function profilesFromJson(
+  data: unknown,
+  options: { path: string },
+): Promise<Record<string, ProfileConfig>> {
+  const path = options.path;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new TypeError(
       `Cannot load profiles from ${path} as it must hold an object mapping names to profile configs: current value is ${

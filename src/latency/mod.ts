@@ -23,3 +23,4 @@ export * from "./presets.ts";
 export * from "./stats.ts";
 export * from "./forecast.ts";
 export * from "./load.ts";
+export * from "./scale.ts";

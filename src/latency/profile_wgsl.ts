@@ -94,6 +94,11 @@ fn lat_ms_steps(ms: f32, dt: f32) -> i32 {
 }
 `;
 
+/** A drawn latency in ms times the profile's float32 scale (no product at 1). */
+function scaled(ms: string, scale: number): string {
+  return scale === 1 ? ms : `(${ms}) * ${f32(scale)}`;
+}
+
 function baseWgsl(plan: Plan): string {
   const b = plan.base;
   const sig = "fn lat_base(seed: u32, stream: u32, i: u32, block: u32) -> i32";
@@ -107,7 +112,9 @@ function baseWgsl(plan: Plan): string {
       return `${LOGNORMAL}${sig} {
   let u1 = f32(lat_slot_word(seed, stream, i, block) + 1u) * (1.0 / 16777216.0);
   let e = exp(log(u1) * ${f32(b.negInvAlpha)});
-  return lat_ms_steps(${f32(b.offset)} + ${f32(b.scale)} * e, ${f32(b.dt)});
+  return lat_ms_steps(${
+        scaled(`${f32(b.offset)} + ${f32(b.scale)} * e`, b.latencyScale)
+      }, ${f32(b.dt)});
 }
 `;
     case "lognormal":
@@ -115,18 +122,22 @@ function baseWgsl(plan: Plan): string {
   let w = pcg4d(vec4<u32>(seed, stream, i >> 1u, block));
   let z = lat_normal(w, (i & 1u) * 2u);
   let ms = ${f32(b.offset)} + ${f32(b.median)} * exp(${f32(b.sigma)} * z);
-  return lat_ms_steps(ms, ${f32(b.dt)});
+  return lat_ms_steps(${scaled("ms", b.latencyScale)}, ${f32(b.dt)});
 }
 `;
     case "replay": {
       const n = b.steps.length;
       checkTable(n, "replay trace");
+      // Copy block b starts at its own phase (block 0: counter 0, or zero).
+      const random = `let v = pcg4d(vec4<u32>(seed, stream, block, ${
+        hex(BLOCK_PHASE)
+      })).x >> 8u;
+  let random = ((v >> 12u) * ${n}u + (((v & 0xfffu) * ${n}u) >> 12u)) >> 12u;`;
       const phase = b.randomPhase
-        ? `let v = pcg4d(vec4<u32>(seed, stream, 0u, ${
-          hex(BLOCK_PHASE)
-        })).x >> 8u;
-  let phase = ((v >> 12u) * ${n}u + (((v & 0xfffu) * ${n}u) >> 12u)) >> 12u;`
-        : "let phase = 0u;";
+        ? `${random}
+  let phase = random;`
+        : `${random}
+  let phase = select(random, 0u, block == 0u);`;
       return `var<private> LAT_REPLAY: array<i32, ${n}> = array<i32, ${n}>(${
         Array.from(b.steps).join(", ")
       });
@@ -138,11 +149,11 @@ ${sig} {
     }
     case "bursty":
       return `${LOGNORMAL}
-fn lat_burst(seed: u32, stream: u32, counter: u32) -> bool {
+fn lat_burst(seed: u32, stream: u32, counter: u32, chain: u32) -> bool {
   var j = counter;
   var state = false;
   loop {
-    let w = pcg4d(vec4<u32>(seed, stream, j >> 1u, ${hex(BLOCK_CHAIN)}));
+    let w = pcg4d(vec4<u32>(seed, stream, j >> 1u, chain));
     let o = (j & 1u) * 2u;
     if (j == 0u || (w[o] >> 8u) < ${b.refreshT}u) {
       state = (w[o + 1u] >> 8u) < ${b.burstT}u;
@@ -153,12 +164,16 @@ fn lat_burst(seed: u32, stream: u32, counter: u32) -> bool {
   return state;
 }
 ${sig} {
-  let burst = lat_burst(seed, stream, i);
+  let burst = lat_burst(seed, stream, i, ${
+        b.independentReplicas ? `${hex(BLOCK_CHAIN)} - block` : hex(BLOCK_CHAIN)
+      });
   let median = select(${f32(b.calm.median)}, ${f32(b.burst.median)}, burst);
   let sigma = select(${f32(b.calm.sigma)}, ${f32(b.burst.sigma)}, burst);
   let w = pcg4d(vec4<u32>(seed, stream, i >> 1u, block));
   let z = lat_normal(w, (i & 1u) * 2u);
-  return lat_ms_steps(median * exp(sigma * z), ${f32(b.dt)});
+  return lat_ms_steps(${scaled("median * exp(sigma * z)", b.latencyScale)}, ${
+        f32(b.dt)
+      });
 }
 `;
   }

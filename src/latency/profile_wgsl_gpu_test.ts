@@ -111,6 +111,42 @@ const EXACT: Record<string, ProfileConfig> = {
       p: 0.5,
     }, { kind: "tail_cap", cap: 4 }],
   },
+  // Latency scale: step values ceil(d * scale) and trace entries ms * scale
+  // are tabulated on the host, so the GPU gives the same integers.
+  mixture_scaled: {
+    ...MIX,
+    base_delays: [...MIX.base_delays],
+    base_probs: [...MIX.base_probs],
+    scale: 1.37,
+    transforms: [{ kind: "drop_spike", p: 0.5 }, { kind: "tail_cap", cap: 7 }],
+  },
+  empirical_iid_scaled: {
+    kind: "empirical",
+    dt_ms: 20,
+    samples_ms: [12, 55, 31, 80, 8, 200, 41],
+    scale: 2.6,
+  },
+  // Hedge copies and drop-spike re-draws replay from their own phases.
+  empirical_replay_scaled_controls: {
+    kind: "empirical",
+    dt_ms: 20,
+    samples_ms: [12, 55, 31, 80, 8, 200, 41],
+    mode: "replay",
+    scale: 1.5,
+    transforms: [{ kind: "hedge", k: 3 }, {
+      kind: "drop_spike",
+      p: 0.8,
+      threshold: 3,
+    }],
+  },
+  empirical_replay_zero_hedge: {
+    kind: "empirical",
+    dt_ms: 20,
+    samples_ms: [12, 55, 31, 80, 8, 200, 41],
+    mode: "replay",
+    phase: "zero",
+    transforms: [{ kind: "hedge", k: 2 }],
+  },
   drop_tries: {
     kind: "categorical",
     delays: [1, 2, 5, 9],
@@ -139,6 +175,48 @@ const FLOAT: Record<string, ProfileConfig> = {
     calm: { median_ms: 25, sigma: 0.3 },
     burst: { median_ms: 120, sigma: 0.5 },
     transforms: [{ kind: "hedge", k: 2 }, { kind: "tail_cap", cap: 12 }],
+  },
+  // The drawn ms times a float32 scale: one correctly rounded product on
+  // both sides, so the scale adds no disagreement of its own (llvmpipe:
+  // every one of the 65536 draws identical, scaled or not).
+  lognormal_scaled: {
+    kind: "lognormal",
+    dt_ms: 20,
+    median_ms: 45,
+    sigma: 0.6,
+    offset_ms: 5,
+    scale: 1.384,
+  },
+  pareto_scaled: {
+    kind: "pareto",
+    dt_ms: 20,
+    scale_ms: 30,
+    alpha: 1.5,
+    scale: 2.5,
+  },
+  bursty_scaled: {
+    kind: "bursty",
+    dt_ms: 20,
+    p_enter: 0.05,
+    p_exit: 0.95,
+    calm: { median_ms: 25, sigma: 0.3 },
+    burst: { median_ms: 120, sigma: 0.5 },
+    scale: 1.7,
+    transforms: [{ kind: "cold_start", extra: 6 }, { kind: "hedge", k: 2 }],
+  },
+  bursty_independent_replicas: {
+    kind: "bursty",
+    dt_ms: 20,
+    p_enter: 0.1,
+    p_exit: 0.3,
+    calm: { median_ms: 25, sigma: 0.3 },
+    burst: { median_ms: 120, sigma: 0.5 },
+    replicas: "independent",
+    transforms: [{ kind: "hedge", k: 3 }, {
+      kind: "drop_spike",
+      p: 0.5,
+      threshold: 3,
+    }],
   },
 };
 

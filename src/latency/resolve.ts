@@ -15,7 +15,9 @@
  * (hedge copy j of a stage of width W uses blocks `j W ..`, drop_spike its
  * coin and re-draws in the blocks after its input). The bursty state chain
  * uses block 0xFFFFFFFF (counter `j >> 1`, lane `2 (j & 1)`: refresh test,
- * lane `2 (j & 1) + 1`: fresh state) and the replay phase block 0xFFFFFFFE.
+ * lane `2 (j & 1) + 1`: fresh state) and the replay phase block 0xFFFFFFFE
+ * (counter b for copy block b: a hedge copy or a drop-spike re-draw of a
+ * replayed trace reads it from its own random point).
  * Discrete choices compare the 24-bit word `word >>> 8` with integer
  * thresholds `round(2^24 * cumulative probability)`, so they are exact and
  * identical on CPU and GPU.
@@ -36,6 +38,7 @@ import {
   ONE,
   type Plan,
   PLANS,
+  scaleSteps,
   thresholdsOf,
 } from "./_plan.ts";
 import {
@@ -129,17 +132,25 @@ function lognormalState(
   };
 }
 
-/** Validates the kind-specific fields; returns the base, the normalised config and the mixture base law. */
+/**
+ * Validates the kind-specific fields; returns the base (latency `scale`
+ * applied: step values `ceil(d · scale)`, trace entries `ms · scale`,
+ * parametric ms kinds a float32 factor on the drawn ms) and the mixture base
+ * law.
+ */
 function resolveBase(
   c: Record<string, unknown>,
   kind: ProfileConfig["kind"],
+  scale: number,
 ): { base: BaseSpec; mixtureBase: Finite | null; maxBase: number } {
   const what = `${kind} profile`;
-  const common = ["kind", "transforms"];
+  const common = ["kind", "transforms", "scale"];
+  const steps = (d: number) => scaleSteps(d, scale);
+  const latencyScale = f(scale);
   switch (kind) {
     case "fixed": {
       rejectUnknown(c, [...common, "delay"], what, "");
-      const d = num(c, "delay", STEP, what);
+      const d = steps(num(c, "delay", STEP, what));
       return {
         base: { type: "finite", ...finiteOf([d], [1]) },
         mixtureBase: null,
@@ -148,7 +159,8 @@ function resolveBase(
     }
     case "categorical": {
       rejectUnknown(c, [...common, "delays", "probs"], what, "");
-      const [delays, probs] = probsPair(c, "delays", "probs", what);
+      const [raw, probs] = probsPair(c, "delays", "probs", what);
+      const delays = raw.map(steps);
       return {
         base: { type: "finite", ...finiteOf(delays, probs) },
         mixtureBase: null,
@@ -158,9 +170,10 @@ function resolveBase(
     case "mixture": {
       const keys = ["base_delays", "base_probs", "p_spike", "d_spike"];
       rejectUnknown(c, [...common, ...keys], what, "");
-      const [delays, probs] = probsPair(c, "base_delays", "base_probs", what);
+      const [raw, probs] = probsPair(c, "base_delays", "base_probs", what);
+      const delays = raw.map(steps);
       const p = num(c, "p_spike", PROB, what);
-      const dSpike = num(c, "d_spike", STEP, what);
+      const dSpike = steps(num(c, "d_spike", STEP, what));
       // One uniform: [0, p_spike) is the spike, the rest the base law.
       const all = [p, ...probs.map((q) => q * (1 - p))];
       return {
@@ -179,6 +192,7 @@ function resolveBase(
           median: f(num(c, "median_ms", POS, what)),
           sigma: f(num(c, "sigma", NONNEG, what)),
           offset: f(num(c, "offset_ms", NONNEG, what, "", 0)),
+          latencyScale,
         },
         mixtureBase: null,
         maxBase: -1,
@@ -194,6 +208,7 @@ function resolveBase(
           scale: f(num(c, "scale_ms", POS, what)),
           negInvAlpha: f(-1 / num(c, "alpha", POS, what)),
           offset: f(num(c, "offset_ms", NONNEG, what, "", 0)),
+          latencyScale,
         },
         mixtureBase: null,
         maxBase: -1,
@@ -231,17 +246,21 @@ function resolveBase(
         );
       }
       const ms = numArray(c, "samples_ms", NONNEG, what, "", MAX_TRACE);
-      const steps = Int32Array.from(ms, (x) => msToSteps(x, dt));
+      const trace = Int32Array.from(ms, (x) => msToSteps(x * scale, dt));
       if (mode === "replay") {
         return {
-          base: { type: "replay", steps, randomPhase: phase === "random" },
+          base: {
+            type: "replay",
+            steps: trace,
+            randomPhase: phase === "random",
+          },
           mixtureBase: null,
           maxBase: -1,
         };
       }
       // iid: word v picks trace index floor(v n / 2^24), i.e. the sorted
       // distinct values with thresholds ceil(count_cum 2^24 / n).
-      const sorted = Array.from(steps).sort((a, b) => a - b);
+      const sorted = Array.from(trace).sort((a, b) => a - b);
       const values: number[] = [];
       const thresholds: number[] = [];
       for (let k = 0; k < sorted.length; k++) {
@@ -265,7 +284,7 @@ function resolveBase(
       };
     }
     case "bursty": {
-      const keys = ["dt_ms", "p_enter", "p_exit", "calm", "burst"];
+      const keys = ["dt_ms", "p_enter", "p_exit", "calm", "burst", "replicas"];
       rejectUnknown(c, [...common, ...keys], what, "");
       const dt = f(num(c, "dt_ms", POS, what));
       const pEnter = num(c, "p_enter", PROB, what);
@@ -284,6 +303,14 @@ function resolveBase(
           burstT: Math.round((pEnter / r) * ONE),
           calm: lognormalState(c.calm, what, "calm"),
           burst: lognormalState(c.burst, what, "burst"),
+          latencyScale,
+          independentReplicas: choice(
+            c,
+            "replicas",
+            ["shared", "independent"],
+            "shared",
+            what,
+          ) === "independent",
         },
         mixtureBase: null,
         maxBase: -1,
@@ -309,7 +336,7 @@ function checkCount(n: number, field: string): void {
  *   field, unknown field.
  * @throws {RangeError} For a wrong value: unknown kind, NaN, negative or
  *   non-integer step delay, probability outside [0, 1] or not summing to 1
- *   within 1e-6, empty list, cap below 0.
+ *   within 1e-6, empty list, cap below 0, `scale` not > 0.
  *
  * @example
  * ```ts
@@ -341,7 +368,8 @@ export function resolveProfile(config: ProfileConfig): DelayProfile {
     );
   }
   const k = kind as ProfileConfig["kind"];
-  const { base, mixtureBase, maxBase } = resolveBase(c, k);
+  const scale = num(c, "scale", POS, `${k} profile`, "", 1);
+  const { base, mixtureBase, maxBase } = resolveBase(c, k, scale);
   const { stages, width, configs } = resolveStages(
     c.transforms,
     k,

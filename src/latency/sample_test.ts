@@ -269,3 +269,36 @@ Deno.test("bursty profile is a Markov chain with P(enter) = p_enter, P(exit) = p
   for (let s = 0; s < 20000; s++) if (p.sampleAt(9, s, 0) === 5) first++;
   near(first / 20000, 0.2, 0.015, "P(burst at counter 0)");
 });
+
+Deno.test("bursty replicas: hedge copies share a burst (shared) or draw their own state (independent)", () => {
+  // iid states (p_enter + p_exit = 1): spikes of 100 ms = 5 steps with probability 0.1.
+  const cfg: ProfileConfig = {
+    kind: "bursty",
+    dt_ms: 20,
+    p_enter: 0.1,
+    p_exit: 0.9,
+    calm: { median_ms: 10, sigma: 0 },
+    burst: { median_ms: 100, sigma: 0 },
+  };
+  const spikes = (c: ProfileConfig) =>
+    freq(resolveProfile(c).sample(N, 4, 0)).get(5) ?? 0;
+  near(spikes(cfg), 0.1, TOL, "P(spike)");
+  near(spikes(withTransforms(cfg, [hedge(2)])), 0.1, TOL, "shared: P(spike)");
+  const independent = { ...cfg, replicas: "independent" as const };
+  near(spikes(independent), 0.1, TOL, "independent, no hedge: P(spike)");
+  near(
+    spikes(withTransforms(independent, [hedge(2)])),
+    0.01,
+    0.002,
+    "independent: P(both replicas spike)",
+  );
+  // Copy 0 is the same draw in both modes.
+  assert.deepEqual(
+    resolveProfile(independent).sample(1000, 4, 0),
+    resolveProfile(cfg).sample(1000, 4, 0),
+  );
+  assert.throws(
+    () => resolveProfile({ ...cfg, replicas: "some" } as never),
+    /replicas must be one of shared, independent/,
+  );
+});

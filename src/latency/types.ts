@@ -14,6 +14,18 @@
  * Delays are integers in control steps. Millisecond kinds convert with the
  * control period `dt_ms` as `d = ceil(ms / dt_ms)`.
  *
+ * Latency scale. `scale` (default 1) multiplies the latency before the
+ * transforms: millisecond kinds multiply the drawn milliseconds (float32
+ * for lognormal, pareto and bursty; each trace entry for empirical) before
+ * `ceil(ms / dt_ms)`, step kinds give `ceil(d · scale)`. The draw is
+ * otherwise the same (same uniforms), so profiles that differ only in scale
+ * stay paired under common random numbers, and a scale of 1 changes nothing.
+ * The transforms then act on the scaled delay: a `tail_cap` is a deadline
+ * on the real latency, a `drop_spike` threshold is in scaled steps, `hedge`
+ * takes the fastest of scaled copies; `cold_start` adds its steps unscaled.
+ * The async evaluators' cost-coupled latency (`latencyCostScale` in
+ * `src/rtc`) sets it per method.
+ *
  * @module
  */
 
@@ -21,6 +33,8 @@
 export interface ProfileCommon {
   /** Tail-control transforms, applied in order to each draw. @default [] */
   transforms?: TransformConfig[];
+  /** Latency scale (> 0) applied before the transforms (see the module doc). @default 1 */
+  scale?: number;
 }
 
 /** Always `delay` control steps. */
@@ -89,7 +103,9 @@ export interface ParetoConfig extends ProfileCommon {
 /**
  * A measured latency trace in ms. `iid` resamples it uniformly; `replay`
  * plays it in order, `d(i) = trace[(i + phase) mod n]`, with a per-(seed,
- * stream) random phase (`phase: "random"`) or phase 0 (`"zero"`).
+ * stream) random phase (`phase: "random"`) or phase 0 (`"zero"`). The extra
+ * copies a transform draws (hedge replicas, drop-spike re-draws) replay the
+ * same trace from their own random phases: another point of the trace.
  */
 export interface EmpiricalConfig extends ProfileCommon {
   /** Discriminator. */
@@ -127,8 +143,13 @@ export interface BurstyState {
  * the state of j − 1. This is exactly the Markov chain above, and
  * `sampleAt(seed, stream, i)` finds the state of counter i by looking back
  * to the last refresh at or before i (on average `1 / r` steps; `sample(n)`
- * walks forward in O(1) per draw). Hedge copies of one counter share its
- * state (a burst slows every replica).
+ * walks forward in O(1) per draw). With `replicas: "shared"` the extra
+ * copies of one counter that a transform draws (hedge replicas, drop-spike
+ * re-draws) share its state: a burst is machine-wide and slows every
+ * replica. With `"independent"` each copy has its own state chain (a burst
+ * is per request: another replica is unaffected); copy 0 is the same in
+ * both. With `p_enter + p_exit = 1` the states are iid: a lognormal body
+ * with spikes of probability `p_enter`.
  */
 export interface BurstyConfig extends ProfileCommon {
   /** Discriminator. */
@@ -143,6 +164,8 @@ export interface BurstyConfig extends ProfileCommon {
   calm: BurstyState;
   /** Delay law in the burst state. */
   burst: BurstyState;
+  /** Whether transform copies share the state or draw their own. @default "shared" */
+  replicas?: "shared" | "independent";
 }
 
 /** Any profile config. */

@@ -8,3 +8,4 @@
 export * from "./render.ts";
 export * from "./figures.ts";
 export * from "./sweep_figure.ts";
+export * from "./tail_v2_figure.ts";

@@ -20,3 +20,4 @@ export * from "./prefix_weights.ts";
 export * from "./guidance_weight.ts";
 export * from "./sample.ts";
 export * from "./temporal_ensemble.ts";
+export * from "./method_cost.ts";
