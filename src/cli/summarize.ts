@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { exists, writeTextFileAtomic } from "../io/atomic.ts";
 import { readJsonFile } from "../io/json.ts";
 import { prepareOutputDir } from "../io/out_dir.ts";
-import { CONFIG_FILE, runDirectory } from "../io/run_folder.ts";
+import { CONFIG_FILE, ROLLOUTS_FILE, runDirectory } from "../io/run_folder.ts";
 import { type ProfileConfig, resolveProfile } from "../latency/mod.ts";
 import {
   delayDistributionFigure,
@@ -24,6 +24,13 @@ import {
 import { errorLine } from "./args.ts";
 import { RESULTS_ALL_FILE } from "../experiment/merge.ts";
 import { parseResultsCsv, type ResultRow } from "../experiment/results.ts";
+import {
+  contrastMethods,
+  formatContrastCsv,
+  type MethodContrast,
+  type RunOutcomes,
+} from "../experiment/method_contrast.ts";
+import { parseRolloutsCsv } from "../experiment/rollouts.ts";
 import {
   formatSummaryCsv,
   formatSummaryMarkdown,
@@ -117,6 +124,107 @@ async function profileDelays(
   return out;
 }
 
+async function runOutcomes(
+  root: string,
+  rows: readonly ResultRow[],
+): Promise<RunOutcomes[] | undefined> {
+  const out: RunOutcomes[] = [];
+  for (const r of rows) {
+    const path = join(runDirectory(root, r), ROLLOUTS_FILE);
+    if (!(await exists(path))) return undefined; // runs of an older version
+    const { solved } = parseRolloutsCsv(await Deno.readTextFile(path), path);
+    out.push({ profile: r.profile, method: r.method, seed: r.seed, solved });
+  }
+  return out;
+}
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? (100 * x).toFixed(1) : "n/a";
+}
+
+/**
+ * The paired section of summary.md: each method against naive per profile,
+ * with the rollout and the seed as units.
+ *
+ * @param contrasts From `contrastMethods`.
+ * @param shared Whether the rollouts of a seed share their delays.
+ * @returns Markdown text.
+ *
+ * @example
+ * ```ts
+ * import { contrastMarkdown } from "./summarize.ts";
+ * import { contrastMethods } from "../experiment/method_contrast.ts";
+ * import assert from "node:assert/strict";
+ * const runs = [0, 1].flatMap((seed) => [
+ *   { profile: "p", method: "naive", seed, solved: [1, 0, 0, 1] },
+ *   { profile: "p", method: "realtime", seed, solved: [1, 1, 0, 1] },
+ * ]);
+ * assert.match(contrastMarkdown(contrastMethods(runs), false), /\| p \| realtime \|/);
+ * ```
+ */
+export function contrastMarkdown(
+  contrasts: readonly MethodContrast[],
+  shared: boolean,
+): string {
+  const lines = [
+    "",
+    "## Paired differences to naive (first episode, percentage points)",
+    "",
+    "Rollout r of seed s is one pair (same initial state, noise and delay",
+    "uniforms for every method). `rollout CI`: Newcombe's 95% interval with the",
+    "rollout as the unit; `seed CI`: 95% t interval of the per-seed differences",
+    "with the seed as the unit." +
+    (shared
+      ? " The rollouts of a seed share their delays here (scan, delay mode shared), so they are not independent: read the seed CI."
+      : ""),
+    "",
+    "| profile | method | pairs | seeds | solved | naive | diff | rollout CI | seed CI | only method / only naive | McNemar p |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const c of contrasts) {
+    lines.push(
+      `| ${c.profile} | ${c.method} | ${c.rollouts} | ${c.seeds} | ${
+        pct(c.solved)
+      } | ${pct(c.baseline_solved)} | ${c.diff >= 0 ? "+" : ""}${
+        pct(c.diff)
+      } | [${pct(c.diff_lo)}, ${pct(c.diff_hi)}] | ${
+        c.seeds >= 2 ? `[${pct(c.seed_lo)}, ${pct(c.seed_hi)}]` : "n/a"
+      } | ${c.only_method} / ${c.only_baseline} | ${
+        c.p_mcnemar.toPrecision(2)
+      } |`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+// Whether some run's rollouts share random delays: the scan evaluator with
+// batch-wide delays (delay mode shared) and a profile that is not fixed.
+async function sharedDelays(
+  root: string,
+  rows: readonly ResultRow[],
+): Promise<boolean> {
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (seen.has(r.profile)) continue;
+    seen.add(r.profile);
+    const path = join(runDirectory(root, r), CONFIG_FILE);
+    if (!(await exists(path))) return true;
+    const cfg = await readJsonFile(path) as {
+      config?: {
+        delayMode?: string;
+        evaluator?: string;
+        profile?: { kind?: string } | null;
+      };
+    } | null;
+    const c = cfg?.config;
+    if (
+      c?.evaluator !== "async" && (c?.delayMode ?? "shared") === "shared" &&
+      c?.profile?.kind !== "fixed"
+    ) return true;
+  }
+  return false;
+}
+
 /**
  * Summarises a matrix root: summary.csv, summary.md and figures. A root
  * whose rows come from several tasks (Step D with `--task a,b`) is
@@ -178,15 +286,20 @@ export async function summarizeRoot(
     files.push(path);
   };
   await write(join(root, "summary.csv"), formatSummaryCsv(groups));
-  await write(
-    join(root, "summary.md"),
-    formatSummaryMarkdown(groups, {
-      source: input,
-      title: summaryTitle(root),
-      runs: rows.length,
-      async: rows.some((r) => r.evaluator === "async"),
-    }),
-  );
+  const outcomes = await runOutcomes(root, rows);
+  const contrasts = outcomes && contrastMethods(outcomes);
+  let md = formatSummaryMarkdown(groups, {
+    source: input,
+    title: summaryTitle(root),
+    runs: rows.length,
+    async: rows.some((r) => r.evaluator === "async"),
+  });
+  if (contrasts && contrasts.length > 0) {
+    await write(join(root, "paired.csv"), formatContrastCsv(contrasts));
+    const shared = await sharedDelays(root, rows);
+    md = md.replace(/\n*$/, "\n") + contrastMarkdown(contrasts, shared);
+  }
+  await write(join(root, "summary.md"), md);
   if (options.figures ?? true) {
     const figDir = join(root, "figures");
     await write(

@@ -40,6 +40,7 @@ export * from "./sweep.ts";
 export * from "./policy_loader.ts";
 export * from "./bounds.ts";
 export * from "./paired.ts";
+export * from "./method_contrast.ts";
 export * from "./trace.ts";
 export * from "./rollouts.ts";
 export * from "./sweep_table.ts";
