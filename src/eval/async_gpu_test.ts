@@ -47,7 +47,7 @@ async function compare(
     const common = {
       profile: scaleProfile(base, scale),
       seed: 5,
-      numEnvs: N,
+      numEnvs: c.rollouts ?? N,
       sMin: c.sMin,
       starve: c.starve,
     };
@@ -207,12 +207,17 @@ gpuTest(
     }).then(() => {}),
 );
 
+// BID with 4 candidates and 8 rollouts (candidates x rollouts rows at every
+// control step: the costliest case on a software adapter; the selection
+// kernel is the same for any count).
 gpuTest(
-  "evaluateAsyncGpu() matches evaluateAsync() (bid, buffer_max:10, hold)",
+  "evaluateAsyncGpu() matches evaluateAsync() (bid, 4 candidates, buffer_max:10, hold)",
   (device) =>
     compare(device, {
       variant: "plain_h4",
       method: "bid",
+      bidSamples: 4,
+      rollouts: 8,
       sMin: 1,
       forecaster: { kind: "buffer_max", size: 10 },
       starve: "hold",
@@ -246,18 +251,19 @@ gpuTest(
     }).then(() => {}),
 );
 
-// BID with forward contrast (the training_time net as the weak policy, 8 candidates,
-// top-3), every row sampled at every control step as the other methods.
+// BID with forward contrast (the training_time net as the weak policy, 4 candidates,
+// top-2, 8 rollouts), every row sampled at every control step as the other methods.
 gpuTest(
-  "evaluateAsyncGpu() matches evaluateAsync() (bid with forward contrast, k=3 of 8, H=8, quantile)",
+  "evaluateAsyncGpu() matches evaluateAsync() (bid with forward contrast, k=2 of 4, H=8, quantile)",
   (device) =>
     compare(device, {
       variant: "plain",
       method: "bid",
+      rollouts: 8,
       sMin: 2,
       forecaster: { kind: "quantile", q: 0.9, window: 5 },
       starve: "hold",
-      weak: { variant: "training_time", k: 3, samples: 8 },
+      weak: { variant: "training_time", k: 2, samples: 4 },
     }).then(() => {}),
 );
 

@@ -34,7 +34,7 @@ async function compare(
     const common = {
       profile,
       seed: 7,
-      numEnvs: N,
+      numEnvs: c.rollouts ?? N,
       executeHorizon: c.s,
       delayMode: c.delayMode,
     };
@@ -119,15 +119,20 @@ gpuTest(
     }).then(() => {}),
 );
 
-// BID: 16 naive candidates per environment, the argmin of the backward
-// loss executed. The CPU-orchestrated candidates come from the same net to
-// ~1e-5, so a selection flips only if two losses agree that closely.
+// BID: 4 naive candidates per environment (the selection kernel is the same
+// for any count; 16 is the default), the argmin of the backward loss
+// executed, 8 rollouts (BID samples candidates x rollouts rows per chunk, the
+// costliest parity case on a software adapter). The CPU-orchestrated
+// candidates come from the same net to ~1e-5, so a selection flips only if
+// two losses agree that closely.
 gpuTest(
-  "evaluateScanGpu() matches evaluateScan() (bid, s=1, shared delays)",
+  "evaluateScanGpu() matches evaluateScan() (bid, 4 candidates, s=1, shared delays)",
   (device) =>
     compare(device, {
       variant: "plain_h4",
       method: "bid",
+      bidSamples: 4,
+      rollouts: 8,
       s: 1,
       delayMode: "shared",
     }).then(() => {}),
@@ -145,17 +150,19 @@ gpuTest(
 );
 
 // BID with forward contrast: the weak policy (the training-time RTC net run
-// as a plain sampler) samples 8 candidates per environment from the same
-// noise in the same submission; the top-3 contrast decides the choice.
+// as a plain sampler) samples 4 candidates per environment from the same
+// noise in the same submission; the top-2 contrast decides the choice
+// (8 rollouts).
 gpuTest(
-  "evaluateScanGpu() matches evaluateScan() (bid with forward contrast, k=3 of 8, H=8, s=2)",
+  "evaluateScanGpu() matches evaluateScan() (bid with forward contrast, k=2 of 4, H=8, s=2)",
   (device) =>
     compare(device, {
       variant: "plain",
       method: "bid",
+      rollouts: 8,
       s: 2,
       delayMode: "per_env",
-      weak: { variant: "training_time", k: 3, samples: 8 },
+      weak: { variant: "training_time", k: 2, samples: 4 },
     }).then(() => {}),
 );
 

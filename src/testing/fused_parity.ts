@@ -155,6 +155,10 @@ export interface ParityMethod {
   decay?: number;
   /** bid only: forward contrast against a weak shipped policy. */
   weak?: { variant: string; k: number; samples: number };
+  /** bid only, without `weak`: candidates per inference. @default 16 */
+  bidSamples?: number;
+  /** Rollouts of the comparison (the test file's default when absent). */
+  rollouts?: number;
 }
 
 /**
@@ -185,6 +189,7 @@ export async function withParityNets<T>(
     const method = resolveMethodConfig({
       method: c.method,
       ...(c.decay === undefined ? {} : { temporalDecay: c.decay }),
+      ...(c.bidSamples === undefined ? {} : { bidSamples: c.bidSamples }),
       ...(c.weak === undefined ? {} : {
         bidSamples: c.weak.samples,
         bidK: c.weak.k,
