@@ -24,10 +24,10 @@ import {
 
 // The fused GPU async evaluator against evaluateAsync (CPU twin stepper,
 // the same net sampling the starting rows per control step), shipped
-// reach_around policies, 32 rollouts, long-tail delays (spikes of 4 steps
+// reach_around policies, 16 rollouts, long-tail delays (spikes of 4 steps
 // starve an H=4 policy, so p_starve > 0 is exercised); tolerances in
 // src/testing/fused_parity.ts.
-const N = 32;
+const N = 16;
 
 async function compare(
   device: GPUDevice,

@@ -18,8 +18,8 @@ import {
 
 // The fused GPU evaluator against the CPU-orchestrated one (CPU twin
 // stepper, the same net sampling chunk by chunk), shipped reach_around
-// policies, 32 rollouts; tolerances in src/testing/fused_parity.ts.
-const N = 32;
+// policies, 16 rollouts; tolerances in src/testing/fused_parity.ts.
+const N = 16;
 
 async function compare(
   device: GPUDevice,
