@@ -102,24 +102,44 @@ export interface SummarizeOptions {
   figures?: boolean;
 }
 
-async function profileDelays(
+// The resolved configuration (`config.json`'s `config`) of the first run of
+// each profile, in the order of the rows; null where that file is missing.
+type RunConfig = {
+  delayMode?: string;
+  evaluator?: string;
+  profile?: ProfileConfig | null;
+};
+
+async function firstRunConfigs(
   root: string,
   rows: readonly ResultRow[],
-): Promise<DelayRow[]> {
-  const out: DelayRow[] = [];
+): Promise<{ profile: string; config: RunConfig | null }[]> {
+  const out: { profile: string; config: RunConfig | null }[] = [];
   const seen = new Set<string>();
   for (const r of rows) {
     if (seen.has(r.profile)) continue;
     seen.add(r.profile);
     const path = join(runDirectory(root, r), CONFIG_FILE);
-    if (!(await exists(path))) continue;
-    const cfg = await readJsonFile(path) as {
-      config?: { profile?: ProfileConfig | null };
-    } | null;
-    const profile = cfg?.config?.profile;
-    if (!profile) continue;
-    const draws = resolveProfile(profile).sample(DELAY_FIGURE_DRAWS, 0, 0);
-    out.push(...delayHistogram(draws, { profile: r.profile }));
+    const cfg = await exists(path)
+      ? await readJsonFile(path) as { config?: RunConfig } | null
+      : null;
+    out.push({ profile: r.profile, config: cfg?.config ?? null });
+  }
+  return out;
+}
+
+function profileDelays(
+  configs: readonly { profile: string; config: RunConfig | null }[],
+): DelayRow[] {
+  const out: DelayRow[] = [];
+  for (const { profile, config } of configs) {
+    if (!config?.profile) continue;
+    const draws = resolveProfile(config.profile).sample(
+      DELAY_FIGURE_DRAWS,
+      0,
+      0,
+    );
+    out.push(...delayHistogram(draws, { profile }));
   }
   return out;
 }
@@ -198,31 +218,16 @@ export function contrastMarkdown(
 }
 
 // Whether some run's rollouts share random delays: the scan evaluator with
-// batch-wide delays (delay mode shared) and a profile that is not fixed.
-async function sharedDelays(
-  root: string,
-  rows: readonly ResultRow[],
-): Promise<boolean> {
-  const seen = new Set<string>();
-  for (const r of rows) {
-    if (seen.has(r.profile)) continue;
-    seen.add(r.profile);
-    const path = join(runDirectory(root, r), CONFIG_FILE);
-    if (!(await exists(path))) return true;
-    const cfg = await readJsonFile(path) as {
-      config?: {
-        delayMode?: string;
-        evaluator?: string;
-        profile?: { kind?: string } | null;
-      };
-    } | null;
-    const c = cfg?.config;
-    if (
-      c?.evaluator !== "async" && (c?.delayMode ?? "shared") === "shared" &&
-      c?.profile?.kind !== "fixed"
-    ) return true;
-  }
-  return false;
+// batch-wide delays (delay mode shared) and a profile that is not fixed (a
+// run without its config.json counts as sharing).
+function sharedDelays(
+  configs: readonly { config: RunConfig | null }[],
+): boolean {
+  return configs.some(({ config: c }) =>
+    c === null ||
+    (c.evaluator !== "async" && (c.delayMode ?? "shared") === "shared" &&
+      c.profile?.kind !== "fixed")
+  );
 }
 
 /**
@@ -286,6 +291,7 @@ export async function summarizeRoot(
     files.push(path);
   };
   await write(join(root, "summary.csv"), formatSummaryCsv(groups));
+  const configs = await firstRunConfigs(root, rows);
   const outcomes = await runOutcomes(root, rows);
   const contrasts = outcomes && contrastMethods(outcomes);
   let md = formatSummaryMarkdown(groups, {
@@ -296,7 +302,7 @@ export async function summarizeRoot(
   });
   if (contrasts && contrasts.length > 0) {
     await write(join(root, "paired.csv"), formatContrastCsv(contrasts));
-    const shared = await sharedDelays(root, rows);
+    const shared = sharedDelays(configs);
     md = md.replace(/\n*$/, "\n") + contrastMarkdown(contrasts, shared);
   }
   await write(join(root, "summary.md"), md);
@@ -324,7 +330,7 @@ export async function summarizeRoot(
         max_ddelta_action: Number(r.max_ddelta_action),
       }))),
     );
-    const delays = await profileDelays(root, rows);
+    const delays = profileDelays(configs);
     if (delays.length > 0) {
       await write(
         join(figDir, "delay_distribution.svg"),

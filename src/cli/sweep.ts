@@ -10,8 +10,6 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { getTask, TASKS } from "../envs/registry.ts";
 import type { Task } from "../envs/types.ts";
-import { writeTextFileAtomic } from "../io/atomic.ts";
-import { sweepFigure } from "../plot/sweep_figure.ts";
 import { METHOD_NAMES, type MethodName } from "../rtc/method_config.ts";
 import type { ChunkSampler } from "../eval/types.ts";
 import { type LoadedPolicy, loadPolicy } from "../experiment/policy_loader.ts";
@@ -20,13 +18,9 @@ import {
   checkSweepDelays,
   runSweep,
   type SweepMethod,
+  writeSweepTables,
 } from "../experiment/sweep.ts";
-import {
-  type BoundsPoint,
-  formatBoundsCsv,
-  formatSweepCsv,
-  type SweepPoint,
-} from "../experiment/sweep_table.ts";
+import type { BoundsPoint, SweepPoint } from "../experiment/sweep_table.ts";
 import { defaultCheckpoint } from "./checkpoints.ts";
 import {
   errorLine,
@@ -255,18 +249,7 @@ export async function sweepMain(
     }
   }
   if (parsed.tasks.length > 1) {
-    await writeTextFileAtomic(
-      join(parsed.out, "sweep.csv"),
-      formatSweepCsv(allPoints),
-    );
-    await writeTextFileAtomic(
-      join(parsed.out, "bounds.csv"),
-      formatBoundsCsv(allBounds),
-    );
-    await writeTextFileAtomic(
-      join(parsed.out, "sweep.svg"),
-      sweepFigure(allPoints, allBounds),
-    );
+    await writeSweepTables(parsed.out, allPoints, allBounds);
     out(`${name}: all tasks: ${join(parsed.out, "sweep.csv")}`);
   }
   return 0;

@@ -284,19 +284,38 @@ export async function runSweep(
       );
     }
   }
-  await writeTextFileAtomic(
-    join(options.out, "sweep.csv"),
-    formatSweepCsv(points),
-  );
-  await writeTextFileAtomic(
-    join(options.out, "bounds.csv"),
-    formatBoundsCsv(bounds),
-  );
-  await writeTextFileAtomic(
-    join(options.out, "sweep.svg"),
-    sweepFigure(points, bounds),
-  );
+  await writeSweepTables(options.out, points, bounds);
   return { points, bounds };
+}
+
+/**
+ * Writes a sweep's tables and figure into a folder (atomically):
+ * `sweep.csv`, `bounds.csv` and `sweep.svg`.
+ *
+ * @param out The folder (a task's, or the root of several tasks).
+ * @param points The sweep points.
+ * @param bounds The expert bounds.
+ * @returns The paths written.
+ *
+ * @example
+ * ```ts ignore
+ * await writeSweepTables("exp_runs/sweep", allPoints, allBounds);
+ * ```
+ */
+export async function writeSweepTables(
+  out: string,
+  points: readonly SweepPoint[],
+  bounds: readonly BoundsPoint[],
+): Promise<string[]> {
+  const files: [string, string][] = [
+    ["sweep.csv", formatSweepCsv(points)],
+    ["bounds.csv", formatBoundsCsv(bounds)],
+    ["sweep.svg", sweepFigure(points, bounds)],
+  ];
+  for (const [name, text] of files) {
+    await writeTextFileAtomic(join(out, name), text);
+  }
+  return files.map(([name]) => join(out, name));
 }
 
 /** Runs a point GPU-fused for the methods whose own net is a WebGPU net. */
